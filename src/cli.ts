@@ -1,0 +1,3 @@
+// Placeholder until the orchestration core lands.
+process.stderr.write('refactor-orchestrator: not implemented yet\n');
+process.exitCode = 1;

@@ -1,0 +1,2 @@
+// Placeholder until the review webview lands.
+export {};
