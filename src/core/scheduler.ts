@@ -1,0 +1,98 @@
+// Runs a dependency graph of tasks under a concurrency cap. Each node starts as soon as its own
+// dependencies have settled — there are no batch barriers, so one slow file never holds back
+// unrelated work.
+//
+// A failed node does NOT block its dependents: they still run, and `run` can look up what happened
+// upstream (the orchestrator tells a worker that an upstream change failed and lets it do its own
+// file consistently with the plan). Skipping dependents would turn one flaky reply into a cascade of
+// empty results, while a worker without its upstream diff usually still produces a usable change.
+
+export interface GraphNode {
+  id: string;
+  dependsOn: readonly string[];
+}
+
+/**
+ * - `ok` / `failed`: what `run` reported (a rejection counts as `failed`);
+ * - `cancelled`: never started because the signal was aborted;
+ * - `unreachable`: never started because its dependencies can never settle (a cycle). Plans are
+ *   validated against cycles, so this is a defensive outcome rather than an expected one.
+ */
+export type NodeOutcome = 'ok' | 'failed' | 'cancelled' | 'unreachable';
+
+export function runDependencyGraph(
+  nodes: readonly GraphNode[],
+  concurrency: number,
+  signal: AbortSignal,
+  run: (id: string) => Promise<'ok' | 'failed'>,
+): Promise<Map<string, NodeOutcome>> {
+  const limit = Math.max(1, Math.floor(concurrency));
+  const ids = new Set(nodes.map((node) => node.id));
+  const outcomes = new Map<string, NodeOutcome>();
+  const waitingOn = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  const ready: string[] = [];
+
+  for (const node of nodes) {
+    // A dependency on an id that is not in the graph can never settle; treat it as already met.
+    const deps = [...new Set(node.dependsOn)].filter((dep) => ids.has(dep) && dep !== node.id);
+    waitingOn.set(node.id, deps.length);
+    for (const dep of deps) dependents.set(dep, [...(dependents.get(dep) ?? []), node.id]);
+    if (deps.length === 0) ready.push(node.id);
+  }
+
+  return new Promise((resolve) => {
+    let running = 0;
+    let finished = false;
+
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      signal.removeEventListener('abort', pump);
+      for (const node of nodes) {
+        if (!outcomes.has(node.id)) outcomes.set(node.id, signal.aborted ? 'cancelled' : 'unreachable');
+      }
+      resolve(outcomes);
+    };
+
+    const settle = (id: string, outcome: 'ok' | 'failed'): void => {
+      outcomes.set(id, outcome);
+      running--;
+      for (const dependent of dependents.get(id) ?? []) {
+        const left = (waitingOn.get(dependent) ?? 0) - 1;
+        waitingOn.set(dependent, left);
+        if (left === 0) ready.push(dependent);
+      }
+      pump();
+    };
+
+    function pump(): void {
+      if (finished) return;
+      if (!signal.aborted) {
+        while (running < limit && ready.length > 0) {
+          const id = ready.shift();
+          if (id === undefined) break;
+          running++;
+          start(id);
+        }
+      }
+      if (running === 0 && (signal.aborted || ready.length === 0)) finish();
+    }
+
+    const start = (id: string): void => {
+      let task: Promise<'ok' | 'failed'>;
+      try {
+        task = run(id);
+      } catch {
+        task = Promise.resolve('failed');
+      }
+      void task.then(
+        (outcome) => settle(id, outcome === 'ok' ? 'ok' : 'failed'),
+        () => settle(id, 'failed'),
+      );
+    };
+
+    signal.addEventListener('abort', pump);
+    pump();
+  });
+}
