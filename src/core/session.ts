@@ -50,3 +50,77 @@ export function emptyUsage(): Usage {
   const zero = (): RoleUsage => ({ requests: 0, promptTokens: 0, completionTokens: 0 });
   return { planner: zero(), worker: zero(), verifier: zero() };
 }
+
+/**
+ * One refactoring run. Readers (CLI, review panel) look at the public fields and subscribe with
+ * `onEvent`; only the engine changes the state, through the methods marked as engine-side, so that
+ * every change is announced.
+ */
+export class RefactorSession {
+  readonly request: string;
+  stage: SessionStage = 'reading';
+  plan?: Plan;
+  files: FileChangeState[] = [];
+  findings: Finding[] = [];
+  usage: Usage = emptyUsage();
+  timings: { startedAt: number; plannedAt?: number; firstProposalAt?: number; workersDoneAt?: number; finishedAt?: number };
+  error?: string;
+  private readonly listeners = new Set<SessionListener>();
+
+  constructor(request: string, now: number = Date.now()) {
+    this.request = request;
+    this.timings = { startedAt: now };
+  }
+
+  /** Subscribe to progress; returns the unsubscribe function. Events carry live objects, not copies. */
+  onEvent(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  file(id: string): FileChangeState | undefined {
+    return this.files.find((file) => file.id === id);
+  }
+
+  /** Engine-side. A listener that throws must not break the run, so its error is dropped here. */
+  emit(event: SessionEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A broken observer is the observer's problem; the refactor carries on.
+      }
+    }
+  }
+
+  /** Engine-side. */
+  setStage(stage: SessionStage): void {
+    if (this.stage === stage) return;
+    this.stage = stage;
+    this.emit({ type: 'stage', stage });
+  }
+
+  /** Engine-side: change a file's state and announce it. */
+  updateFile(file: FileChangeState, patch: Partial<FileChangeState>): void {
+    Object.assign(file, patch);
+    this.emit({ type: 'file', file });
+  }
+
+  /** Engine-side. */
+  setFindings(findings: Finding[]): void {
+    this.findings = findings;
+    for (const file of this.files) file.findings = findings.filter((finding) => finding.path === file.path);
+    this.emit({ type: 'findings', findings });
+  }
+
+  /** Engine-side. */
+  setUsage(usage: Usage): void {
+    this.usage = usage;
+    this.emit({ type: 'usage', usage });
+  }
+
+  /** Engine-side. */
+  log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.emit({ type: 'log', level, message });
+  }
+}
