@@ -1,3 +1,199 @@
-// Placeholder until the orchestration core lands.
-process.stderr.write('refactor-orchestrator: not implemented yet\n');
-process.exitCode = 1;
+// The headless CLI: the same core as the extension, over the file system and an OpenAI-compatible
+// server. Results go to stdout (diffs and findings, or one JSON object with --json), progress to
+// stderr. Nothing is written unless --apply is given, and then only inside the workspace, never over
+// a file that changed since it was read.
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { applyChangesToDisk, type DiskChange } from './core/applyToDisk';
+import { CLI_HELP, parseCliArgs, type CliOptions } from './core/cliArgs';
+import { createOpenAIProvider } from './core/llm/openaiProvider';
+import { createNodeWorkspace } from './core/nodeWorkspace';
+import { DEFAULT_ENGINE_SETTINGS, startRefactor } from './core/orchestrator';
+import type { Finding } from './core/schemas';
+import type { FileChangeState, RefactorSession, SessionEvent } from './core/session';
+import { diffStat } from './core/unifiedDiff';
+
+const NAME = 'refactor-orchestrator';
+/** Files larger than this are left out of what the planner sees and what the workers may edit. */
+const MAX_FILE_BYTES = 1024 * 1024;
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+const EXIT_INTERRUPTED = 130;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseCliArgs(argv);
+  if (parsed.kind === 'help') {
+    process.stdout.write(`${CLI_HELP}\n`);
+    return EXIT_OK;
+  }
+  if (parsed.kind === 'usage-error') return usageError(parsed.message);
+  const options = parsed.options;
+
+  const root = path.resolve(options.workspace);
+  const isDirectory = await stat(root).then((s) => s.isDirectory(), () => false);
+  if (!isDirectory) return usageError(`--workspace ${options.workspace} is not a folder`);
+
+  const envKey = process.env.OPENAI_API_KEY?.trim();
+  if (!envKey && !options.baseURL) return usageError('set OPENAI_API_KEY, or pass --base-url for a local server that needs no key');
+  // Local servers (Ollama, LM Studio…) accept any key, but the client insists on having one.
+  const apiKey = envKey || 'not-needed';
+
+  const provider = createOpenAIProvider({
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    apiKey,
+    models: options.models,
+    timeoutMs: options.timeoutMs,
+    maxRetries: 2,
+  });
+  const workspace = createNodeWorkspace(root, { maxFileBytes: MAX_FILE_BYTES, extraExcludes: [] });
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT_INTERRUPTED); // a second Ctrl+C: stop waiting for in-flight calls
+    progress('interrupted; cancelling (nothing will be written)…');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+
+  try {
+    const { session, done } = startRefactor({
+      request: options.request,
+      workspace,
+      provider,
+      settings: {
+        ...DEFAULT_ENGINE_SETTINGS,
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+        ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+      },
+      signal: controller.signal,
+    });
+    session.onEvent(reportProgress);
+    await done;
+
+    if (session.stage === 'cancelled') {
+      progress('cancelled; nothing was written');
+      return EXIT_INTERRUPTED;
+    }
+    if (session.stage === 'failed') {
+      process.stderr.write(`${NAME}: ${session.error ?? 'the run failed'}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(session))}\n`);
+      return EXIT_FAILED;
+    }
+
+    const applied = options.apply ? await applyProposals(root, session) : undefined;
+    if (controller.signal.aborted) return EXIT_INTERRUPTED;
+    if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(session, applied))}\n`);
+    else printHuman(session);
+    summarise(session, options, applied);
+    return EXIT_OK;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+type ApplyOutcome = Awaited<ReturnType<typeof applyChangesToDisk>>;
+
+async function applyProposals(root: string, session: RefactorSession): Promise<ApplyOutcome> {
+  const changes: DiskChange[] = session.files
+    .filter((file) => file.status === 'proposed' && (file.diff !== '' || file.action === 'delete'))
+    .map((file) => ({ path: file.path, action: file.action, original: file.original, proposed: file.proposed }));
+  const outcome = await applyChangesToDisk(root, changes);
+  for (const written of outcome.applied) progress(`[applied] ${written}`);
+  for (const refused of outcome.refused) progress(`[refused] ${refused.path}: ${refused.reason}`);
+  return outcome;
+}
+
+function reportProgress(event: SessionEvent): void {
+  switch (event.type) {
+    case 'stage':
+      progress(`[${event.stage}]`);
+      break;
+    case 'plan':
+      progress(`[plan] ${event.plan.changes.length} change(s): ${event.plan.summary}`);
+      for (const change of event.plan.changes) progress(`  ${change.id} ${change.action} ${change.path}${change.dependsOn.length ? ` (after ${change.dependsOn.join(', ')})` : ''}`);
+      break;
+    case 'file':
+      reportFile(event.file);
+      break;
+    case 'log':
+      if (event.level !== 'info') progress(`[${event.level}] ${event.message}`);
+      break;
+    case 'findings':
+    case 'usage':
+      break;
+  }
+}
+
+function reportFile(file: FileChangeState): void {
+  if (file.status === 'proposed') {
+    const { added, removed } = diffStat(file.diff);
+    progress(`[proposed] ${file.path} (+${added} -${removed})${file.revisions > 0 ? ` revision ${file.revisions}` : ''}`);
+  } else if (file.status === 'failed') {
+    progress(`[failed] ${file.path}: ${file.error ?? 'unknown reason'}`);
+  }
+}
+
+function printHuman(session: RefactorSession): void {
+  for (const file of session.files) {
+    if (file.status === 'proposed' && file.diff !== '') process.stdout.write(file.diff.endsWith('\n') ? file.diff : `${file.diff}\n`);
+  }
+  for (const finding of session.findings) process.stdout.write(`${formatFinding(finding)}\n`);
+}
+
+function formatFinding(finding: Finding): string {
+  return `${finding.path}:${finding.line}: ${finding.severity} ${finding.kind}: ${finding.message}`;
+}
+
+function summarise(session: RefactorSession, options: CliOptions, applied: ApplyOutcome | undefined): void {
+  const count = (status: FileChangeState['status']) => session.files.filter((f) => f.status === status).length;
+  const tokens = Object.values(session.usage).reduce((sum, u) => sum + u.promptTokens + u.completionTokens, 0);
+  const parts = [`${count('proposed')} proposed`, `${count('failed')} failed`, `${session.findings.length} finding(s)`, `${tokens} tokens`];
+  if (applied) parts.push(`${applied.applied.length} written`, `${applied.refused.length} refused`);
+  else if (!options.apply) parts.push('nothing written (use --apply to write)');
+  progress(`[summary] ${parts.join(', ')}`);
+}
+
+function jsonResult(session: RefactorSession, applied?: ApplyOutcome) {
+  return {
+    plan: session.plan ?? null,
+    files: session.files.map((file) => ({
+      id: file.id,
+      path: file.path,
+      action: file.action,
+      status: file.status,
+      diff: file.diff,
+      ...(file.error !== undefined ? { error: file.error } : {}),
+      findings: file.findings,
+      revisions: file.revisions,
+    })),
+    findings: session.findings,
+    usage: session.usage,
+    timings: session.timings,
+    ...(session.error !== undefined ? { error: session.error } : {}),
+    ...(applied ? { applied: applied.applied, refused: applied.refused } : {}),
+  };
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`${NAME}: ${message}\nRun with --help for usage.\n`);
+  return EXIT_USAGE;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Anything unexpected still ends in one line, not a stack trace.
+    process.stderr.write(`${NAME}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT_FAILED;
+  },
+);
