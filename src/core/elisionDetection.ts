@@ -2,6 +2,7 @@
 // Applied as-is, that silently deletes code. These checks find such markers (only when the original
 // did not already contain the same line, so a file that legitimately has `...` is not punished) and
 // replies that lost most of a large file without being asked to.
+import { countLines } from './textLines';
 
 /** Lines a file must have before a big shrink is treated as truncation rather than an edit. */
 const LARGE_FILE_LINES = 40;
@@ -65,9 +66,4 @@ export function wholeFileProblem(original: string | null, reply: string, descrip
     return `the reply has ${replyLines} lines where the file had ${originalLines}; it looks truncated. Return the complete file`;
   }
   return undefined;
-}
-
-function countLines(text: string): number {
-  if (text === '') return 0;
-  return text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
 }

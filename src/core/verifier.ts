@@ -9,6 +9,7 @@ import { buildVerifierMessages, type VerifierFileInput } from './prompts';
 import { VerifierReportSchema, type Finding, type Plan } from './schemas';
 import type { FileChangeState } from './session';
 import type { WorkspaceAccess } from './workspace';
+import { countLines } from './textLines';
 
 /** New content is shown to the verifier (numbered, for line references) only for files this small… */
 const CONTENT_MAX_LINES = 400;
@@ -40,7 +41,7 @@ export async function verifyConsistency(input: VerifyInput): Promise<VerifyResul
     if (file.status === 'failed') return { path: file.path, action: file.action, diff: '', status: 'failed', error: file.error ?? 'failed' };
     const entry: VerifierFileInput = { path: file.path, action: file.action, diff: file.diff, status: 'proposed' };
     const content = file.proposed;
-    if (content !== null && file.diff !== '' && lineCount(content) <= CONTENT_MAX_LINES && content.length <= budget) {
+    if (content !== null && file.diff !== '' && countLines(content) <= CONTENT_MAX_LINES && content.length <= budget) {
       budget -= content.length;
       entry.content = content.replace(/\r\n/g, '\n').replace(/^\uFEFF/, '');
     }
@@ -70,10 +71,10 @@ export async function validateFindings(raw: readonly Finding[], files: readonly 
     let maxLine: number | undefined;
     const planned = path === undefined ? undefined : byPath.get(path);
     if (planned) {
-      maxLine = lineCount(planned.proposed ?? planned.original ?? '');
+      maxLine = countLines(planned.proposed ?? planned.original ?? '');
     } else if (path !== undefined && finding.kind === 'missing-change') {
       const text = await readIfPresent(workspace, path);
-      if (text !== undefined) maxLine = lineCount(text);
+      if (text !== undefined) maxLine = countLines(text);
     }
     if (path === undefined || maxLine === undefined) {
       dropped.push(`${finding.path}: ${finding.message}`);
@@ -111,9 +112,4 @@ async function readIfPresent(workspace: WorkspaceAccess, path: string): Promise<
   } catch {
     return undefined;
   }
-}
-
-function lineCount(text: string): number {
-  if (text === '') return 0;
-  return text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
 }

@@ -13,6 +13,7 @@ import { applySearchReplace } from './searchReplace';
 import { detectTextFormat, fromModelText, toModelText, type TextFormat } from './textFormat';
 import { unifiedDiff } from './unifiedDiff';
 import type { WorkspaceAccess } from './workspace';
+import { countLines } from './textLines';
 
 export interface WorkerInput {
   request: string;
@@ -51,7 +52,7 @@ export async function runWorker(input: WorkerInput): Promise<WorkerResult> {
 
   const base = input.revision ? input.revision.previous : original;
   const baseText = base === null ? null : toModelText(base);
-  const format: WorkerFormat = baseText === null || lineCount(baseText) < input.searchReplaceMinLines ? 'whole_file' : 'search_replace';
+  const format: WorkerFormat = baseText === null || countLines(baseText) < input.searchReplaceMinLines ? 'whole_file' : 'search_replace';
   const messages = buildWorkerMessages({
     request: input.request,
     plan: input.plan,
@@ -128,9 +129,4 @@ async function readOriginal(input: WorkerInput): Promise<{ ok: true; text: strin
 function keepFinalNewline(baseText: string | null, text: string): string {
   if (baseText !== null && baseText.endsWith('\n') && text !== '' && !text.endsWith('\n')) return `${text}\n`;
   return text;
-}
-
-function lineCount(text: string): number {
-  if (text === '') return 0;
-  return text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
 }
