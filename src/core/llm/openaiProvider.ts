@@ -1,0 +1,218 @@
+// The ChatProvider for OpenAI and OpenAI-compatible servers (Ollama, LM Studio, vLLM, llama.cpp…) and
+// Azure OpenAI, over the official `openai` client. The client does the HTTP retries (429/5xx/dropped
+// connections, honouring retry-after and retry-after-ms, with backoff); this module adds what it does
+// not: always streaming, an idle timeout while the body streams, usage estimates, finish-reason
+// mapping, detection of servers that cannot do json_schema, and errors worded for the user.
+import OpenAI, { APIError, AzureOpenAI } from 'openai';
+import { StructuredOutputUnsupportedError, type ChatProvider, type ChatRequest, type ChatResponse, type FinishReason, type ModelRole } from './chatProvider';
+import { rememberSecretForRedaction, toModelRequestError, type ModelCallContext } from './modelErrors';
+import { estimateTokens } from './tokenEstimate';
+
+export interface OpenAIProviderOptions {
+  baseURL?: string;
+  apiKey: string;
+  models: Record<ModelRole, string>;
+  timeoutMs: number;
+  maxRetries: number;
+  /** Set for Azure OpenAI: `baseURL` is then the resource endpoint and each model name a deployment. */
+  azureApiVersion?: string;
+}
+
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvider {
+  for (const [role, model] of Object.entries(options.models)) {
+    if (model.trim() === '') throw new Error(`No model is configured for the ${role} role.`);
+  }
+  rememberSecretForRedaction(options.apiKey);
+
+  const azure = options.azureApiVersion !== undefined;
+  if (azure && !options.baseURL) throw new Error('Azure OpenAI needs the resource endpoint as the base URL, e.g. https://my-resource.openai.azure.com');
+  const baseURL = options.baseURL ?? OPENAI_BASE_URL;
+  const server = displayURL(baseURL);
+  // Official endpoints know max_completion_tokens (and reasoning models refuse max_tokens); many
+  // local servers only know max_tokens.
+  const officialEndpoint = azure || /^https:\/\/api\.openai\.com\//.test(`${baseURL}/`);
+
+  const common = { apiKey: options.apiKey, timeout: options.timeoutMs, maxRetries: options.maxRetries };
+  const client: OpenAI = azure
+    ? new AzureOpenAI({
+        ...common,
+        apiVersion: options.azureApiVersion,
+        // An endpoint already ending in /openai is the API root; otherwise the client appends it.
+        ...(/\/openai\/?$/.test(baseURL) ? { baseURL } : { endpoint: baseURL }),
+      })
+    : new OpenAI({ ...common, baseURL });
+
+  return {
+    description: `${azure ? 'azure-openai' : officialEndpoint ? 'openai' : 'openai-compatible'} ${server}`,
+    complete: (request) =>
+      complete(client, request, {
+        server,
+        model: options.models[request.role],
+        timeoutMs: options.timeoutMs,
+        maxRetries: options.maxRetries,
+        maxTokensParameter: officialEndpoint ? 'max_completion_tokens' : 'max_tokens',
+      }),
+  };
+}
+
+interface CallSettings extends ModelCallContext {
+  maxTokensParameter: 'max_tokens' | 'max_completion_tokens';
+}
+
+async function complete(client: OpenAI, request: ChatRequest, settings: CallSettings): Promise<ChatResponse> {
+  request.signal.throwIfAborted();
+  const controller = new AbortController();
+  const forwardAbort = (): void => controller.abort(request.signal.reason);
+  request.signal.addEventListener('abort', forwardAbort, { once: true });
+
+  // The client's timeout covers the wait for the response headers only; once the body streams, a
+  // server that goes silent would hang us forever, so silence between chunks has its own timer.
+  let idleTimer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const armIdleTimer = (): void => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, settings.timeoutMs);
+  };
+
+  const params: OpenAI.Chat.ChatCompletionCreateParamsStreaming = {
+    model: settings.model,
+    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+    stream: true,
+    stream_options: { include_usage: true },
+    ...(request.maxOutputTokens !== undefined ? { [settings.maxTokensParameter]: request.maxOutputTokens } : {}),
+    ...(request.jsonSchema
+      ? { response_format: { type: 'json_schema', json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } }
+      : {}),
+  };
+
+  let text = '';
+  let refusal = '';
+  let finish: string | null | undefined;
+  let usage: { promptTokens: number; completionTokens: number } | undefined;
+  let model = settings.model;
+  try {
+    // Raced against the caller's signal because the client sleeps between retries without looking
+    // at it (a retry-after of a minute would otherwise delay a cancel by a minute).
+    const stream = await untilAborted(client.chat.completions.create(params, { signal: controller.signal }), request.signal);
+    armIdleTimer();
+    for await (const chunk of stream) {
+      armIdleTimer();
+      if (chunk.model) model = chunk.model;
+      if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+      const choice = chunk.choices[0];
+      if (!choice) continue;
+      const delta = choice.delta;
+      if (typeof delta.content === 'string' && delta.content !== '') {
+        text += delta.content;
+        request.onDelta?.(delta.content);
+      }
+      if (typeof delta.refusal === 'string') refusal += delta.refusal;
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
+    // The client's stream ends quietly (no throw) when its request is aborted, so look at why it ended.
+    if (request.signal.aborted) throw abortReason(request.signal);
+    if (timedOut) throw new ModelTimeout();
+  } catch (error) {
+    if (request.signal.aborted) throw abortReason(request.signal);
+    if (request.jsonSchema && rejectsStructuredOutput(error)) {
+      throw new StructuredOutputUnsupportedError(`${settings.server} does not support json_schema response formats: ${error instanceof Error ? error.message : ''}`);
+    }
+    throw toModelRequestError(timedOut ? new ModelTimeout() : error, settings);
+  } finally {
+    clearTimeout(idleTimer);
+    request.signal.removeEventListener('abort', forwardAbort);
+  }
+
+  return {
+    text,
+    finishReason: mapFinishReason(finish, refusal),
+    ...(refusal !== '' ? { refusal } : {}),
+    // Some compatible servers ignore include_usage; an estimate keeps the meters meaningful.
+    usage: usage ?? {
+      promptTokens: estimateTokens(request.messages.map((message) => message.content).join('\n')),
+      completionTokens: estimateTokens(text + refusal),
+    },
+    model,
+  };
+}
+
+function mapFinishReason(finish: string | null | undefined, refusal: string): FinishReason {
+  if (refusal !== '') return 'refusal';
+  switch (finish) {
+    case 'stop':
+    case 'length':
+    case 'content_filter':
+      return finish;
+    default:
+      // tool calls, vendor-specific reasons, or a stream that ended without saying why.
+      return 'other';
+  }
+}
+
+/**
+ * A server that cannot do structured output answers 400/422 about response_format or json_schema
+ * (or just "not supported"); anything else (context too long, bad model…) is a real failure.
+ */
+function rejectsStructuredOutput(error: unknown): boolean {
+  if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return false;
+  const said = `${error.message} ${error.param ?? ''} ${safeStringify(error.error)}`;
+  return /response_format|json_schema|not supported|unsupported/i.test(said);
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  return new DOMException('The model call was cancelled', 'AbortError');
+}
+
+/** The idle timer fired; `toModelRequestError` words it with the timeout and the server. */
+class ModelTimeout extends Error {
+  constructor() {
+    super('timed out');
+    this.name = 'TimeoutError';
+  }
+}
+
+/** The base URL without credentials or query (which some gateways use for keys). */
+function displayURL(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    parsed.search = '';
+    parsed.hash = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return 'the configured base URL';
+  }
+}
