@@ -1,0 +1,190 @@
+// Asking a model for a value of a zod schema. Asks for a strict json_schema response where the server
+// can do it, and falls back to prompted JSON (the schema in the system message) where it cannot,
+// remembering that per backend. The reply is untrusted: it is extracted defensively, validated with
+// zod, and on failure the model gets ONE repair round that quotes what was wrong. Truncated, refused,
+// filtered and empty replies are never taken as content.
+import { z } from 'zod';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import { StructuredOutputUnsupportedError, type ChatMessage, type ChatProvider, type ChatResponse, type ModelRole } from './chatProvider';
+import { parseJsonReply } from './jsonExtraction';
+import { underlyingProvider } from './providerIdentity';
+
+export interface StructuredRequest<T> {
+  provider: ChatProvider;
+  role: ModelRole;
+  schema: z.ZodType<T>;
+  schemaName: string;
+  messages: ChatMessage[];
+  signal: AbortSignal;
+  onDelta?: (text: string) => void;
+  maxOutputTokens?: number;
+}
+
+/** The model's reply could not be used, even after the repair round. The message is for the user. */
+export class ModelOutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelOutputError';
+  }
+}
+
+/** Backends (innermost providers) that rejected json_schema once; they get prompted JSON from then on. */
+const promptedJsonOnly = new WeakSet<ChatProvider>();
+
+export async function requestStructured<T>(request: StructuredRequest<T>): Promise<T> {
+  let messages = request.messages;
+  let problem = '';
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const response = await ask(request, messages);
+    const outcome = interpret(response, request.schema, request.role);
+    if (outcome.ok) return outcome.value;
+    problem = outcome.problem;
+    messages = [...messages, { role: 'assistant', content: outcome.reply }, { role: 'user', content: outcome.instruction }];
+  }
+  throw new ModelOutputError(`The ${request.role}'s reply was not valid after a repair attempt: ${problem}`);
+}
+
+async function ask<T>(request: StructuredRequest<T>, messages: ChatMessage[]): Promise<ChatResponse> {
+  const schemas = jsonSchemasFor(request.schema, request.schemaName);
+  const backend = underlyingProvider(request.provider);
+  const base = {
+    role: request.role,
+    signal: request.signal,
+    ...(request.onDelta ? { onDelta: request.onDelta } : {}),
+    ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
+  };
+  if (schemas.strict && !promptedJsonOnly.has(backend)) {
+    try {
+      return await request.provider.complete({ ...base, messages, jsonSchema: { name: request.schemaName, schema: schemas.strict } });
+    } catch (error) {
+      if (!isStructuredOutputUnsupported(error)) throw error;
+      promptedJsonOnly.add(backend);
+    }
+  }
+  return request.provider.complete({ ...base, messages: withJsonInstructions(messages, schemas.prompt, request.schemaName) });
+}
+
+type Outcome<T> =
+  | { ok: true; value: T }
+  /**
+   * `reply` is the assistant turn of the repair round: the reply itself, or a stand-in for a cut-off or
+   * empty one (some local chat templates insist that user and assistant turns alternate).
+   */
+  | { ok: false; problem: string; reply: string; instruction: string };
+
+function interpret<T>(response: ChatResponse, schema: z.ZodType<T>, role: ModelRole): Outcome<T> {
+  // Refusals and filtered replies are final: asking again the same way would only be refused again.
+  if (response.finishReason === 'refusal' || response.refusal) {
+    throw new ModelOutputError(`The ${role} refused: ${oneLine(response.refusal ?? response.text) || 'no reason given'}`);
+  }
+  if (response.finishReason === 'content_filter') {
+    throw new ModelOutputError(`The ${role}'s reply was blocked by the server's content filter.`);
+  }
+  if (response.finishReason === 'length') {
+    return {
+      ok: false,
+      problem: 'the reply was cut off (max tokens)',
+      reply: '(reply cut off)',
+      instruction: 'Your previous reply was cut off at the output token limit. Reply again with the complete JSON object only, keeping free-text fields short.',
+    };
+  }
+  if (response.text.trim() === '') {
+    return { ok: false, problem: 'the reply was empty', reply: '(empty reply)', instruction: 'Your previous reply was empty. Reply with the JSON object.' };
+  }
+
+  const parsed = parseJsonReply(response.text);
+  if (!parsed.ok) return invalid(parsed.error, response.text);
+  let firstIssues: string | undefined;
+  for (const value of parsed.values) {
+    const result = schema.safeParse(value);
+    if (result.success) return { ok: true, value: result.data };
+    firstIssues ??= describeIssues(result.error);
+  }
+  return invalid(`the JSON does not match the schema (${firstIssues ?? 'no details'})`, response.text);
+}
+
+function invalid(problem: string, reply: string): Outcome<never> {
+  return {
+    ok: false,
+    problem,
+    reply,
+    instruction: `Your reply could not be used: ${problem}. Reply again with only the corrected, complete JSON object, no other text.`,
+  };
+}
+
+const MAX_ISSUES_QUOTED = 3;
+
+/** "changes.0.path: Too small: expected string to have >=1 characters; summary: Required" */
+function describeIssues(error: z.ZodError): string {
+  const issues = error.issues.slice(0, MAX_ISSUES_QUOTED).map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+    return `${where}: ${issue.message}`;
+  });
+  const more = error.issues.length - MAX_ISSUES_QUOTED;
+  return more > 0 ? `${issues.join('; ')}; and ${more} more` : issues.join('; ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON schemas
+
+interface SchemaPair {
+  /** For `response_format: json_schema` with strict: true; absent if the schema cannot be strict. */
+  strict?: Record<string, unknown>;
+  /** Shown to the model in the prompted-JSON fallback. */
+  prompt: Record<string, unknown>;
+}
+
+const schemaCache = new WeakMap<z.ZodType, Map<string, SchemaPair>>();
+
+function jsonSchemasFor(schema: z.ZodType, name: string): SchemaPair {
+  let byName = schemaCache.get(schema);
+  if (!byName) {
+    byName = new Map();
+    schemaCache.set(schema, byName);
+  }
+  const cached = byName.get(name);
+  if (cached) return cached;
+
+  let strict: Record<string, unknown> | undefined;
+  try {
+    // The SDK's helper runs z.toJSONSchema (zod 4) and then makes the result acceptable to strict
+    // mode (all properties required, additionalProperties false), or throws if it cannot.
+    strict = zodResponseFormat(schema, name).json_schema.schema;
+  } catch {
+    strict = undefined;
+  }
+  const prompt = withoutMetaSchema(strict ?? (z.toJSONSchema(schema, { target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>));
+  const pair: SchemaPair = strict ? { strict, prompt } : { prompt };
+  byName.set(name, pair);
+  return pair;
+}
+
+function withoutMetaSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...schema };
+  delete copy['$schema'];
+  return copy;
+}
+
+/**
+ * The prompted-JSON fallback: the schema goes into the (first) system message, since some chat
+ * templates of local models accept only one system message, at the start.
+ */
+function withJsonInstructions(messages: ChatMessage[], schema: Record<string, unknown>, name: string): ChatMessage[] {
+  const instructions =
+    'Reply with a single JSON object and nothing else: no prose, no Markdown fences. ' +
+    'It must match this JSON schema (every property is required; no other properties):\n' +
+    `${JSON.stringify(schema)}\nSchema name: ${name}`;
+  const [first, ...rest] = messages;
+  if (first?.role === 'system') return [{ role: 'system', content: `${first.content}\n\n${instructions}` }, ...rest];
+  return [{ role: 'system', content: instructions }, ...messages];
+}
+
+function isStructuredOutputUnsupported(error: unknown): boolean {
+  // By name too: the VS Code adapter may be bundled with its own copy of the class.
+  return error instanceof StructuredOutputUnsupportedError || (error instanceof Error && error.name === 'StructuredOutputUnsupportedError');
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
