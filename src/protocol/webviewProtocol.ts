@@ -1,0 +1,127 @@
+// Every message between the review webview and the extension, as zod schemas both sides import. Each
+// side validates what it receives and drops what does not parse: the webview renders model text, and
+// a compromised or buggy webview must not be able to steer the extension. The webview names files only
+// by the change ids the extension hands out, never by path, so it cannot point an action at a file
+// that is not part of the review.
+import { z } from 'zod';
+
+const Text = z.string().max(200_000);
+const Id = z.string().min(1).max(64);
+const Count = z.number().int().min(0);
+
+export const HunkSchema = z.object({
+  id: Count,
+  oldStart: Count,
+  oldLines: Count,
+  newStart: Count,
+  newLines: Count,
+  lines: z.array(z.string()),
+});
+export type HunkView = z.infer<typeof HunkSchema>;
+
+export const FindingViewSchema = z.object({
+  /** The change id of the file it concerns, when that file is part of the plan. */
+  fileId: Id.optional(),
+  path: Text,
+  /** 1-based line in the proposed content; 0 for the whole file. */
+  line: Count,
+  severity: z.enum(['error', 'warning', 'info']),
+  kind: z.enum(['inconsistency', 'missing-change', 'conflict']),
+  message: Text,
+  relatedPaths: z.array(Text),
+  source: z.enum(['model', 'check']).optional(),
+});
+export type FindingView = z.infer<typeof FindingViewSchema>;
+
+/** What the user decided about one file: derived by the extension from its accepted hunks. */
+export const ReviewDecisionSchema = z.enum(['pending', 'accepted', 'rejected', 'partial']);
+export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
+
+export const FileViewSchema = z.object({
+  id: Id,
+  path: Text,
+  action: z.enum(['modify', 'create', 'delete']),
+  description: Text,
+  specialist: z.string().max(64),
+  dependsOn: z.array(Id),
+  status: z.enum(['queued', 'working', 'proposed', 'failed', 'stale', 'cancelled']),
+  error: Text.optional(),
+  revisions: Count,
+  /** The file changed on disk or in an editor after the worker read it. */
+  stale: z.boolean(),
+  applied: z.boolean(),
+  decision: ReviewDecisionSchema,
+  acceptedHunks: z.array(Count),
+  hunkCount: Count,
+  /** Hunks can be chosen one by one (not for whole-file creates and deletes). */
+  hunksSelectable: z.boolean(),
+  added: Count,
+  removed: Count,
+  /** Bumped whenever the proposal changes, so the webview knows its cached hunks are outdated. */
+  proposalVersion: Count,
+});
+export type FileView = z.infer<typeof FileViewSchema>;
+
+const RoleUsageSchema = z.object({ requests: Count, promptTokens: Count, completionTokens: Count });
+export const UsageViewSchema = z.object({ planner: RoleUsageSchema, worker: RoleUsageSchema, verifier: RoleUsageSchema });
+
+export const SessionViewSchema = z.object({
+  request: Text,
+  stage: z.enum(['reading', 'planning', 'working', 'verifying', 'revising', 'done', 'failed', 'cancelled']),
+  error: Text.optional(),
+  plan: z
+    .object({
+      summary: Text,
+      changes: z.array(z.object({ id: Id, path: Text, action: z.enum(['modify', 'create', 'delete']), description: Text, specialist: z.string().max(64), dependsOn: z.array(Id) })),
+    })
+    .optional(),
+  usage: UsageViewSchema,
+  /** Elapsed run time when sent; `running` tells the webview to keep counting. */
+  elapsedMs: Count,
+  running: z.boolean(),
+  /** Apply is possible: the run has settled and at least one file has accepted changes. */
+  canApply: z.boolean(),
+});
+export type SessionView = z.infer<typeof SessionViewSchema>;
+
+export const ToWebviewSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('session'), session: SessionViewSchema }),
+  z.object({ type: z.literal('file'), file: FileViewSchema }),
+  z.object({ type: z.literal('hunks'), id: Id, proposalVersion: Count, hunks: z.array(HunkSchema) }),
+  z.object({ type: z.literal('findings'), findings: z.array(FindingViewSchema) }),
+  z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: Text }),
+]);
+export type ToWebview = z.infer<typeof ToWebviewSchema>;
+
+/** Strict objects: a message carrying anything extra (a path, say) is not one we sent the webview code for. */
+export const FromWebviewSchema = z.discriminatedUnion('type', [
+  /** The script loaded (or reloaded after being hidden): send the whole state. */
+  z.strictObject({ type: z.literal('ready') }),
+  z.strictObject({ type: z.literal('setFileDecision'), id: Id, decision: z.enum(['accepted', 'rejected']) }),
+  z.strictObject({ type: z.literal('setHunkDecision'), id: Id, hunkId: Count, accepted: z.boolean() }),
+  z.strictObject({ type: z.literal('setAllDecisions'), decision: z.enum(['accepted', 'rejected']) }),
+  z.strictObject({ type: z.literal('openDiff'), id: Id, line: Count.optional() }),
+  z.strictObject({ type: z.literal('rerun'), id: Id }),
+  z.strictObject({ type: z.literal('apply') }),
+  z.strictObject({ type: z.literal('cancelRun') }),
+  z.strictObject({ type: z.literal('showLog') }),
+]);
+export type FromWebview = z.infer<typeof FromWebviewSchema>;
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; problem: string };
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown): ParseResult<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return { ok: false, problem: `${issue?.message ?? 'invalid message'}${where}` };
+}
+
+export function parseFromWebview(value: unknown): ParseResult<FromWebview> {
+  return parseWith(FromWebviewSchema, value);
+}
+
+export function parseToWebview(value: unknown): ParseResult<ToWebview> {
+  return parseWith(ToWebviewSchema, value);
+}
