@@ -21,6 +21,8 @@ export interface ModelCallContext {
   model: string;
   timeoutMs: number;
   maxRetries: number;
+  /** How many retries were made before giving up. */
+  retries: number;
 }
 
 /** A failed model call, already described in one line (its `message`). `cause` keeps the original. */
@@ -68,7 +70,7 @@ export function describeModelError(error: unknown): string {
 export function toModelRequestError(error: unknown, context: ModelCallContext): ModelRequestError {
   if (error instanceof ModelRequestError) return error;
   const where = context.server;
-  const afterRetries = context.maxRetries > 0 ? ` after ${context.maxRetries} ${context.maxRetries === 1 ? 'retry' : 'retries'}` : '';
+  const afterRetries = context.retries > 0 ? ` after ${context.retries} ${context.retries === 1 ? 'retry' : 'retries'}` : '';
 
   if (error instanceof APIConnectionTimeoutError || isTimeoutError(error)) {
     return new ModelRequestError(
@@ -93,7 +95,9 @@ export function toModelRequestError(error: unknown, context: ModelCallContext): 
     if (status === 429) {
       return new ModelRequestError(
         'rate-limited',
-        `${where} is rate-limiting requests (429) and still was${afterRetries}: wait a little, lower the concurrency, or check your quota.${detail ? ` Server said: ${detail}` : ''}`,
+        error.code === 'insufficient_quota'
+          ? `${where} says the quota is exhausted (429): check your plan and billing.`
+          : `${where} is rate-limiting requests (429)${afterRetries ? ` and still was${afterRetries}` : ''}: wait a little, lower the concurrency, or check your quota.${detail ? ` Server said: ${detail}` : ''}`,
         { status, cause: error },
       );
     }
@@ -130,7 +134,7 @@ function describe(error: unknown): string {
   if (error instanceof APIConnectionTimeoutError || isTimeoutError(error)) return 'No answer from the model server in time: try again or raise the timeout.';
   if (error instanceof APIError && typeof error.status === 'number') {
     // Without the provider's context (e.g. an error from another backend), say what is known.
-    return toModelRequestError(error, { server: 'the model server', model: 'the configured model', timeoutMs: 0, maxRetries: 0 }).message;
+    return toModelRequestError(error, { server: 'the model server', model: 'the configured model', timeoutMs: 0, maxRetries: 0, retries: 0 }).message;
   }
   if (error instanceof APIConnectionError || isConnectionRefused(error)) return 'Could not reach the model server: is it running?';
   return errorMessage(error);

@@ -6,6 +6,7 @@
 import OpenAI, { APIError, AzureOpenAI } from 'openai';
 import { StructuredOutputUnsupportedError, type ChatProvider, type ChatRequest, type ChatResponse, type FinishReason, type ModelRole } from './chatProvider';
 import { rememberSecretForRedaction, toModelRequestError, type ModelCallContext } from './modelErrors';
+import { abortReason, retryDecision, sleepUnlessAborted } from './retryPolicy';
 import { estimateTokens } from './tokenEstimate';
 
 export interface OpenAIProviderOptions {
@@ -34,7 +35,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvid
   // local servers only know max_tokens.
   const officialEndpoint = azure || /^https:\/\/api\.openai\.com\//.test(`${baseURL}/`);
 
-  const common = { apiKey: options.apiKey, timeout: options.timeoutMs, maxRetries: options.maxRetries };
+  // Retries are ours (see retryPolicy): the client's own sleep between retries ignores cancellation.
+  const common = { apiKey: options.apiKey, timeout: options.timeoutMs, maxRetries: 0 };
   const client: OpenAI = azure
     ? new AzureOpenAI({
         ...common,
@@ -52,6 +54,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvid
         model: options.models[request.role],
         timeoutMs: options.timeoutMs,
         maxRetries: options.maxRetries,
+        retries: 0,
         maxTokensParameter: officialEndpoint ? 'max_completion_tokens' : 'max_tokens',
       }),
   };
@@ -95,10 +98,21 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
   let finish: string | null | undefined;
   let usage: { promptTokens: number; completionTokens: number } | undefined;
   let model = settings.model;
+  let retries = 0;
   try {
-    // Raced against the caller's signal because the client sleeps between retries without looking
-    // at it (a retry-after of a minute would otherwise delay a cancel by a minute).
-    const stream = await untilAborted(client.chat.completions.create(params, { signal: controller.signal }), request.signal);
+    let stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>;
+    for (;;) {
+      try {
+        stream = await client.chat.completions.create(params, { signal: controller.signal });
+        break;
+      } catch (error) {
+        if (request.signal.aborted) throw error;
+        const decision = retryDecision(error, retries, settings.maxRetries);
+        if (!decision.retry) throw error;
+        retries++;
+        await sleepUnlessAborted(decision.delayMs, request.signal);
+      }
+    }
     armIdleTimer();
     for await (const chunk of stream) {
       armIdleTimer();
@@ -122,7 +136,7 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
     if (request.jsonSchema && rejectsStructuredOutput(error)) {
       throw new StructuredOutputUnsupportedError(`${settings.server} does not support json_schema response formats: ${error instanceof Error ? error.message : ''}`);
     }
-    throw toModelRequestError(timedOut ? new ModelTimeout() : error, settings);
+    throw toModelRequestError(timedOut ? new ModelTimeout() : error, { ...settings, retries });
   } finally {
     clearTimeout(idleTimer);
     request.signal.removeEventListener('abort', forwardAbort);
@@ -170,29 +184,6 @@ function safeStringify(value: unknown): string {
   } catch {
     return '';
   }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  return new DOMException('The model call was cancelled', 'AbortError');
 }
 
 /** The idle timer fired; `toModelRequestError` words it with the timeout and the server. */
