@@ -30,6 +30,8 @@ export interface FakeReply {
   stallAt?: 'start' | 'headers';
   promptTokens?: number;
   completionTokens?: number;
+  /** Send no usage at all, like servers that ignore `stream_options.include_usage`. */
+  omitUsage?: boolean;
 }
 
 export interface RecordedRequest {
@@ -194,7 +196,7 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
               logprobs: null,
             },
           ],
-          usage: usageBody,
+          ...(reply.omitUsage ? {} : { usage: usageBody }),
         },
         reply.headers,
       );
@@ -228,7 +230,7 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
     }
     if (reply.refusal !== undefined) res.write(chunk({ refusal: reply.refusal }, null));
     res.write(chunk({}, finishReason));
-    if (includeUsage(request.body)) {
+    if (includeUsage(request.body) && !reply.omitUsage) {
       res.write(sse({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [], usage: usageBody }));
     }
     res.end('data: [DONE]\n\n');
