@@ -45,6 +45,8 @@ export interface RecordedRequest {
   body: unknown;
   /** URL path (Azure puts the deployment there). */
   path: string;
+  /** Path and query string, e.g. `/openai/deployments/d/chat/completions?api-version=2024-10-21`. */
+  url: string;
   /** Request headers, lower-cased names. */
   headers: Record<string, string>;
   /** `Date.now()` when the request body had arrived; lets tests check retry spacing. */
@@ -128,7 +130,7 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
       sendJson(res, 400, errorBody('We could not parse the JSON body of your request.', 'invalid_request_error'));
       return;
     }
-    const recorded = recordRequest(requests.length, body, path, req.headers);
+    const recorded = recordRequest(requests.length, body, req.url ?? path, req.headers);
     requests.push(recorded);
 
     if (options.rejectJsonSchema && responseFormatType(body) === 'json_schema') {
@@ -312,7 +314,7 @@ function exhausted(message: string): FakeReply {
   return { status: 400, headers: { 'x-should-retry': 'false' }, body: errorBody(`fake OpenAI server: ${message}`, 'invalid_request_error') };
 }
 
-function recordRequest(index: number, body: unknown, path: string, headers: http.IncomingHttpHeaders): RecordedRequest {
+function recordRequest(index: number, body: unknown, url: string, headers: http.IncomingHttpHeaders): RecordedRequest {
   const record = isRecord(body) ? body : {};
   const messages = Array.isArray(record['messages']) ? record['messages'].map(toRecordedMessage) : [];
   const responseFormat = record['response_format'];
@@ -329,7 +331,8 @@ function recordRequest(index: number, body: unknown, path: string, headers: http
     ...(responseFormat !== undefined ? { responseFormat } : {}),
     ...(schemaName !== undefined ? { schemaName } : {}),
     body,
-    path,
+    path: url.split('?')[0] ?? url,
+    url,
     headers: flatHeaders,
     receivedAt: Date.now(),
   };

@@ -254,7 +254,7 @@ describe('OpenAI provider against the fake server', () => {
     const azure = createOpenAIProvider({ baseURL: server.baseURL.replace(/\/v1$/, ''), apiKey: API_KEY, models: MODELS, timeoutMs: 5000, maxRetries: 0, azureApiVersion: '2024-10-21' });
     await ask(azure, { role: 'planner' });
     const [request] = server.requests;
-    assert.equal(request?.path, '/openai/deployments/plan-model/chat/completions');
+    assert.equal(request?.url, '/openai/deployments/plan-model/chat/completions?api-version=2024-10-21');
     assert.equal(request?.headers['api-key'], API_KEY);
     assert.match(azure.description, /^azure-openai http:\/\/127\.0\.0\.1:\d+$/);
   });

@@ -1,8 +1,8 @@
 // The ChatProvider for OpenAI and OpenAI-compatible servers (Ollama, LM Studio, vLLM, llama.cpp…) and
-// Azure OpenAI, over the official `openai` client. The client does the HTTP retries (429/5xx/dropped
-// connections, honouring retry-after and retry-after-ms, with backoff); this module adds what it does
-// not: always streaming, an idle timeout while the body streams, usage estimates, finish-reason
-// mapping, detection of servers that cannot do json_schema, and errors worded for the user.
+// Azure OpenAI, over the official `openai` client. On top of the client: always streaming (Node's fetch
+// gives up after 300 s without headers, a stream sends them at once), an idle timeout while the body
+// streams, retries that a cancel can interrupt (retryPolicy), usage estimates, finish-reason mapping,
+// detection of servers that cannot do json_schema, and errors worded for the user.
 import OpenAI, { APIError, AzureOpenAI } from 'openai';
 import { StructuredOutputUnsupportedError, type ChatProvider, type ChatRequest, type ChatResponse, type FinishReason, type ModelRole } from './chatProvider';
 import { rememberSecretForRedaction, toModelRequestError, type ModelCallContext } from './modelErrors';
@@ -36,14 +36,10 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvid
   const officialEndpoint = azure || /^https:\/\/api\.openai\.com\//.test(`${baseURL}/`);
 
   // Retries are ours (see retryPolicy): the client's own sleep between retries ignores cancellation.
-  const common = { apiKey: options.apiKey, timeout: options.timeoutMs, maxRetries: 0 };
+  // The base URL is always explicit so that an OPENAI_BASE_URL in the environment cannot redirect us.
+  const common = { apiKey: options.apiKey, timeout: Math.max(1, Math.round(options.timeoutMs)), maxRetries: 0 };
   const client: OpenAI = azure
-    ? new AzureOpenAI({
-        ...common,
-        apiVersion: options.azureApiVersion,
-        // An endpoint already ending in /openai is the API root; otherwise the client appends it.
-        ...(/\/openai\/?$/.test(baseURL) ? { baseURL } : { endpoint: baseURL }),
-      })
+    ? new AzureOpenAI({ ...common, apiVersion: options.azureApiVersion, baseURL: azureApiRoot(baseURL) })
     : new OpenAI({ ...common, baseURL });
 
   return {
@@ -54,13 +50,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvid
         model: options.models[request.role],
         timeoutMs: options.timeoutMs,
         maxRetries: options.maxRetries,
-        retries: 0,
         maxTokensParameter: officialEndpoint ? 'max_completion_tokens' : 'max_tokens',
       }),
   };
 }
 
-interface CallSettings extends ModelCallContext {
+interface CallSettings extends Omit<ModelCallContext, 'retries'> {
   maxTokensParameter: 'max_tokens' | 'max_completion_tokens';
 }
 
@@ -192,6 +187,12 @@ class ModelTimeout extends Error {
     super('timed out');
     this.name = 'TimeoutError';
   }
+}
+
+/** `https://res.openai.azure.com` → `https://res.openai.azure.com/openai` (the client adds /deployments/…). */
+function azureApiRoot(endpoint: string): string {
+  const trimmed = endpoint.replace(/\/+$/, '');
+  return /\/openai$/.test(trimmed) ? trimmed : `${trimmed}/openai`;
 }
 
 /** The base URL without credentials or query (which some gateways use for keys). */
