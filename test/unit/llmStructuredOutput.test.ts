@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { z } from 'zod';
 import type { ChatProvider } from '../../src/core/llm/chatProvider';
 import { createOpenAIProvider } from '../../src/core/llm/openaiProvider';
 import { ModelOutputError, requestStructured } from '../../src/core/llm/structuredOutput';
@@ -165,6 +166,22 @@ describe('structured output', () => {
     assert.deepEqual(await askForPlan(metered.provider), PLAN);
     assert.equal(server.requests.length, 3);
     assert.equal(server.requests[2]?.responseFormat, undefined);
+  });
+
+  it('uses prompted JSON for a schema that strict mode cannot express', async () => {
+    server.setScript(() => jsonReply({ note: 'hi' }));
+    const value = await requestStructured({
+      provider: providerFor(server),
+      role: 'verifier',
+      schema: z.object({ note: z.string(), extra: z.string().optional() }),
+      schemaName: 'loose',
+      messages: [{ role: 'user', content: 'Note something.' }],
+      signal: new AbortController().signal,
+    });
+    assert.deepEqual(value, { note: 'hi' });
+    assert.equal(server.requests.length, 1);
+    assert.equal(server.requests[0]?.responseFormat, undefined);
+    assert.equal(server.requests[0]?.schemaName, 'loose');
   });
 
   it('lets fake-server scripts route by schema name in both modes', async () => {
