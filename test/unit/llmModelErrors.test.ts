@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { APIError } from 'openai';
 import { describeModelError, redactSecrets, rememberSecretForRedaction } from '../../src/core/llm/modelErrors';
 import { ModelOutputError } from '../../src/core/llm/structuredOutput';
 
@@ -17,6 +18,11 @@ describe('model error descriptions', () => {
   it('says an unreachable server is unreachable even without provider context', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     assert.equal(describeModelError(new TypeError('fetch failed', { cause: refused })), 'Could not reach the model server: is it running?');
+  });
+
+  it('describes an HTTP error from another backend without provider context', () => {
+    const error = APIError.generate(404, { message: 'no such model' }, undefined, new Headers());
+    assert.match(describeModelError(error), /^Model not found at the model server \(404\)/);
   });
 
   it('scrubs keys shaped like OpenAI keys, bearer tokens and registered keys', () => {

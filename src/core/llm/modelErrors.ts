@@ -88,7 +88,7 @@ export function toModelRequestError(error: unknown, context: ModelCallContext): 
     if (status === 404) {
       return new ModelRequestError(
         'not-found',
-        `Model '${context.model}' not found at ${where} (404): check the model name (or Azure deployment) and that the base URL is the API root, e.g. ending in /v1.`,
+        `${context.model ? `Model '${context.model}'` : 'Model'} not found at ${where} (404): check the model name (or Azure deployment) and that the base URL is the API root, e.g. ending in /v1.`,
         { status, cause: error },
       );
     }
@@ -110,7 +110,7 @@ export function toModelRequestError(error: unknown, context: ModelCallContext): 
     if (isContextLengthError(error)) {
       return new ModelRequestError(
         'bad-request',
-        `The request is too long for model '${context.model}' (${status}): narrow the request or the selected files, or use a model with a larger context.`,
+        `The request is too long for ${context.model ? `model '${context.model}'` : 'the model'} (${status}): narrow the request or the selected files, or use a model with a larger context.`,
         { status, cause: error },
       );
     }
@@ -134,7 +134,7 @@ function describe(error: unknown): string {
   if (error instanceof APIConnectionTimeoutError || isTimeoutError(error)) return 'No answer from the model server in time: try again or raise the timeout.';
   if (error instanceof APIError && typeof error.status === 'number') {
     // Without the provider's context (e.g. an error from another backend), say what is known.
-    return toModelRequestError(error, { server: 'the model server', model: 'the configured model', timeoutMs: 0, maxRetries: 0, retries: 0 }).message;
+    return toModelRequestError(error, { server: 'the model server', model: '', timeoutMs: 0, maxRetries: 0, retries: 0 }).message;
   }
   if (error instanceof APIConnectionError || isConnectionRefused(error)) return 'Could not reach the model server: is it running?';
   return errorMessage(error);
