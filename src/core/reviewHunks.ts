@@ -66,3 +66,20 @@ export function applyAcceptedHunks(original: string, proposed: string, acceptedH
 function splitKeepingEndings(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
+
+/**
+ * Where a 1-based line of the proposal ends up once only the accepted hunks are applied (findings are
+ * reported against the proposal). A line inside a rejected hunk maps to where that hunk starts; 0
+ * (the whole file) stays 0.
+ */
+export function mapProposedLine(hunks: readonly ReviewHunk[], acceptedHunkIds: ReadonlySet<number>, line: number): number {
+  if (line <= 0) return line;
+  let offset = 0; // applied line − proposed line, for lines after the hunks seen so far
+  for (const hunk of hunks) {
+    if (line < hunk.newStart) break;
+    const accepted = acceptedHunkIds.has(hunk.id);
+    if (line < hunk.newStart + hunk.newLines) return accepted ? line + offset : Math.max(1, hunk.newStart + offset);
+    if (!accepted) offset += hunk.oldLines - hunk.newLines;
+  }
+  return Math.max(1, line + offset);
+}

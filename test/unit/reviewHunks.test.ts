@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applyAcceptedHunks, computeHunks } from '../../src/core/reviewHunks';
+import { applyAcceptedHunks, computeHunks, mapProposedLine } from '../../src/core/reviewHunks';
 
 function lines(count: number, prefix = 'line'): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`);
@@ -119,5 +119,32 @@ describe('review hunks', () => {
       assert.equal(applyAcceptedHunks(partial, proposed, new Set(rest.map((h) => h.id))), proposed, `seed ${seed}: rest`);
       if (subset.size < ids.length) assert.ok(rest.length > 0, `seed ${seed}: rejected hunks vanished`);
     }
+  });
+
+  describe('mapping a proposal line to the applied file', () => {
+    const original = lines(30).join('\n') + '\n';
+    const proposedLines = lines(30);
+    proposedLines.splice(2, 1, 'new 3a', 'new 3b', 'new 3c'); // +2 lines near the top
+    proposedLines[27] = 'changed 26';
+    const proposed = proposedLines.join('\n') + '\n';
+    const hunks = computeHunks(original, proposed);
+    const applied = (accepted: Set<number>) => applyAcceptedHunks(original, proposed, accepted).split('\n');
+
+    it('keeps the line when every hunk before it was accepted', () => {
+      const all = new Set(hunks.map((h) => h.id));
+      assert.equal(mapProposedLine(hunks, all, 28), 28);
+      assert.equal(applied(all)[28 - 1], 'changed 26');
+    });
+
+    it('shifts the line by the size change of rejected hunks before it', () => {
+      const onlyLast = new Set([1]);
+      const line = mapProposedLine(hunks, onlyLast, 28);
+      assert.equal(applied(onlyLast)[line - 1], 'changed 26');
+    });
+
+    it('maps a line inside a rejected hunk to where that hunk starts, and leaves 0 alone', () => {
+      assert.equal(mapProposedLine(hunks, new Set(), 4), hunks[0]?.newStart);
+      assert.equal(mapProposedLine(hunks, new Set(), 0), 0);
+    });
   });
 });
