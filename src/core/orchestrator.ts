@@ -282,6 +282,26 @@ async function verifyRound(session: RefactorSession, options: RefactorOptions, p
   if (!plan) return;
   const previousModel = session.findings.filter((f) => f.source !== 'check');
   let modelFindings = previousModel;
+  const fresh = await askVerifier(session, options, provider, focus);
+  if (fresh) {
+    // Revised files are judged afresh; earlier findings elsewhere stay unless reported again.
+    const revised = new Set(focus ?? []);
+    const kept = focus ? previousModel.filter((f) => !revised.has(f.path)) : [];
+    modelFindings = dedupe([...kept, ...fresh]);
+  }
+  const checks = await runConsistencyChecks(plan, session.files, options.workspace, options.signal);
+  session.setFindings([...modelFindings, ...checks]);
+}
+
+/** The verifier model's findings, or undefined when it was not asked or could not answer. */
+async function askVerifier(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, focus: string[] | undefined): Promise<Finding[] | undefined> {
+  const plan = session.plan;
+  if (!plan) return undefined;
+  if (!session.files.some((file) => file.status === 'proposed' && file.diff !== '')) {
+    // Nothing to compare; the deterministic checks still look for leftovers on disk.
+    session.log('info', 'No file changed, so there is nothing for the verifier to compare.');
+    return undefined;
+  }
   try {
     const result = await verifyConsistency({
       request: session.request,
@@ -293,16 +313,13 @@ async function verifyRound(session: RefactorSession, options: RefactorOptions, p
       ...(focus ? { focusPaths: focus } : {}),
     });
     for (const drop of result.dropped) session.log('info', `Ignored a verifier finding outside the plan and workspace: ${drop}`);
-    // Revised files are judged afresh; earlier findings elsewhere stay unless reported again.
-    const revised = new Set(focus ?? []);
-    const kept = focus ? previousModel.filter((f) => !revised.has(f.path)) : [];
-    modelFindings = dedupe([...kept, ...result.findings]);
+    return result.findings;
   } catch (error) {
     options.signal.throwIfAborted();
+    // Verification is advice, not a gate: the proposals are still worth reviewing without it.
     session.log('warn', `The verifier could not check the changes (${describeModelError(error)}); only the deterministic checks ran.`);
+    return undefined;
   }
-  const checks = await runConsistencyChecks(plan, session.files, options.workspace, options.signal);
-  session.setFindings([...modelFindings, ...checks]);
 }
 
 function filesToRevise(session: RefactorSession): { file: FileChangeState; findings: Finding[] }[] {
