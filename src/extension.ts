@@ -1,12 +1,45 @@
+// Activation only registers things: the commands, the output channel, the review controller (which
+// registers its content provider and diagnostics). Everything else happens when a command runs.
 import * as vscode from 'vscode';
+import { clearApiKey, promptAndStoreApiKey } from './vscode/apiKey';
+import { RefactorController, type RefactorArgs } from './vscode/refactorController';
 
-// Placeholder until the VS Code adapter lands: activation only registers things.
-export function activate(context: vscode.ExtensionContext): void {
+/** What `activate` returns: the entry points the integration tests drive instead of the input box. */
+export interface RefactorOrchestratorApi {
+  readonly controller: RefactorController;
+}
+
+export function activate(context: vscode.ExtensionContext): RefactorOrchestratorApi {
+  const log = vscode.window.createOutputChannel('Refactor Orchestrator', { log: true });
+  const controller = new RefactorController(context, log);
   context.subscriptions.push(
-    vscode.commands.registerCommand('refactorOrchestrator.refactorAcrossFiles', () => {
-      void vscode.window.showInformationMessage('Refactor Orchestrator is not wired up yet.');
-    }),
+    log,
+    controller,
+    vscode.commands.registerCommand('refactorOrchestrator.refactorAcrossFiles', (first?: unknown, second?: unknown) =>
+      controller.refactorAcrossFiles(commandArgs(first, second)),
+    ),
+    vscode.commands.registerCommand('refactorOrchestrator.setApiKey', () => promptAndStoreApiKey(context.secrets)),
+    vscode.commands.registerCommand('refactorOrchestrator.clearApiKey', () => clearApiKey(context.secrets)),
+    vscode.commands.registerCommand('refactorOrchestrator.showLog', () => controller.showLog()),
+    vscode.commands.registerCommand('refactorOrchestrator.reopenReview', () => controller.reopenReview()),
   );
+  return { controller };
 }
 
 export function deactivate(): void {}
+
+/**
+ * The explorer passes (clicked resource, all selected resources); the palette passes nothing; scripts
+ * and tests may pass `{ request, scope }` to skip the input box.
+ */
+function commandArgs(first: unknown, second: unknown): RefactorArgs {
+  if (first instanceof vscode.Uri) {
+    const selected = Array.isArray(second) ? second.filter((item): item is vscode.Uri => item instanceof vscode.Uri) : [];
+    return { scope: selected.length > 0 ? selected : [first] };
+  }
+  if (first && typeof first === 'object' && 'request' in first && typeof first.request === 'string') {
+    const scope = 'scope' in first && Array.isArray(first.scope) ? first.scope.filter((item): item is vscode.Uri => item instanceof vscode.Uri) : undefined;
+    return { request: first.request, ...(scope ? { scope } : {}) };
+  }
+  return {};
+}

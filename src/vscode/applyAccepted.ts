@@ -1,0 +1,118 @@
+// Writes exactly what the user accepted, as ONE WorkspaceEdit so a single Undo reverts every file.
+// Before the edit is built, each file's current text (the editor's if open, else the disk's) is
+// compared with what the worker read: a file that changed since is marked stale and left alone, so a
+// proposal never overwrites the user's own edits. Every path is confined to its workspace folder by
+// real path, not only by text.
+//
+// Save policy: the edit is applied with `isRefactoring: true`, so VS Code saves the edited files
+// (`files.refactoring.autoSave`, on by default) and the result on disk is what the review showed.
+// Undo (Edit › Undo in any of the files, or `undo`) reverts all of them as one step.
+import * as vscode from 'vscode';
+import { checkRelativePath, resolveInsideWorkspace } from '../core/paths';
+import { applyAcceptedHunks } from '../core/reviewHunks';
+import type { FileChangeState } from '../core/session';
+import type { ReviewSession } from './reviewSession';
+import { readCurrentText } from './vscodeWorkspace';
+import type { WorkspacePaths } from './workspacePaths';
+
+export interface ApplyOutcome {
+  /** Change ids written. */
+  applied: string[];
+  /** Change ids left alone because the file changed since it was read. */
+  stale: string[];
+  /** Change ids refused, with the reason (path outside the workspace, edit refused…). */
+  refused: { id: string; reason: string }[];
+  /** One line for the user. */
+  message: string;
+}
+
+interface PlannedWrite {
+  file: FileChangeState;
+  uri: vscode.Uri;
+  acceptedHunks: ReadonlySet<number>;
+  /** New text for a create or modify; undefined for a delete. */
+  text: string | undefined;
+}
+
+export async function applyAcceptedChanges(review: ReviewSession, paths: WorkspacePaths): Promise<ApplyOutcome> {
+  const outcome: ApplyOutcome = { applied: [], stale: [], refused: [], message: '' };
+  const writes: PlannedWrite[] = [];
+
+  for (const { file, acceptedHunks } of review.acceptedFiles()) {
+    const target = paths.resolve(file.path);
+    const safe = target ? await confine(target.folder, target.relative) : 'it is not inside a workspace folder';
+    if (!target || safe !== undefined) {
+      outcome.refused.push({ id: file.id, reason: `${file.path}: ${safe ?? 'not inside a workspace folder'}` });
+      continue;
+    }
+    const current = await readCurrentText(target.uri);
+    const expected = file.action === 'create' ? undefined : (file.original ?? undefined);
+    if (current !== expected) {
+      outcome.stale.push(file.id);
+      review.markStale(file.id);
+      continue;
+    }
+    const text =
+      file.action === 'delete' ? undefined : file.action === 'create' ? (file.proposed ?? '') : applyAcceptedHunks(file.original ?? '', file.proposed ?? '', acceptedHunks);
+    writes.push({ file, uri: target.uri, acceptedHunks, text });
+  }
+
+  if (writes.length > 0) {
+    const edit = new vscode.WorkspaceEdit();
+    for (const write of writes) await addToEdit(edit, write);
+    const ok = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+    if (ok) {
+      for (const write of writes) {
+        outcome.applied.push(write.file.id);
+        review.markApplied(write.file.id, write.acceptedHunks);
+      }
+    } else {
+      for (const write of writes) outcome.refused.push({ id: write.file.id, reason: `${write.file.path}: VS Code did not apply the edit` });
+    }
+  }
+
+  outcome.message = describeOutcome(review, outcome);
+  return outcome;
+}
+
+/** Undefined when writing `relative` inside `folder` is safe, else why not. */
+async function confine(folder: vscode.WorkspaceFolder, relative: string): Promise<string | undefined> {
+  const check = checkRelativePath(relative);
+  if (!check.ok) return check.reason;
+  if (folder.uri.scheme !== 'file') return undefined; // no real path to resolve; the text check above applies
+  try {
+    await resolveInsideWorkspace(folder.uri.fsPath, relative);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function addToEdit(edit: vscode.WorkspaceEdit, write: PlannedWrite): Promise<void> {
+  const label = `Refactor Orchestrator: ${write.file.path}`;
+  const metadata: vscode.WorkspaceEditEntryMetadata = { label, needsConfirmation: false };
+  if (write.file.action === 'delete') {
+    edit.deleteFile(write.uri, { ignoreIfNotExists: false }, metadata);
+  } else if (write.file.action === 'create') {
+    edit.createFile(write.uri, { overwrite: false, ignoreIfExists: false, contents: new TextEncoder().encode(write.text ?? '') }, metadata);
+  } else {
+    const document = await vscode.workspace.openTextDocument(write.uri);
+    const whole = document.validateRange(new vscode.Range(0, 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
+    edit.replace(write.uri, whole, write.text ?? '', metadata);
+  }
+}
+
+function describeOutcome(review: ReviewSession, outcome: ApplyOutcome): string {
+  const name = (id: string): string => review.session.file(id)?.path ?? id;
+  const parts: string[] = [];
+  if (outcome.applied.length > 0) {
+    const count = outcome.applied.length;
+    parts.push(`Applied ${count} ${count === 1 ? 'file' : 'files'} and saved; one Undo reverts ${count === 1 ? 'it' : 'them all'}.`);
+  }
+  if (outcome.stale.length > 0) {
+    parts.push(`Not applied, changed since they were read: ${outcome.stale.map(name).join(', ')}. Re-run them from the review.`);
+  }
+  if (outcome.refused.length > 0) parts.push(`Refused: ${outcome.refused.map((r) => r.reason).join('; ')}.`);
+  if (parts.length === 0) parts.push('Nothing to apply: accept a file or some hunks first.');
+  return parts.join(' ');
+}
