@@ -64,7 +64,7 @@ const findingsSection = h('section', { class: 'findings-summary', 'aria-label': 
 const usageSection = h('section', { class: 'usage', 'aria-label': 'Usage' });
 const filesSection = h('section', { class: 'files', 'aria-label': 'Files' });
 const cards = new Map<string, HTMLElement>();
-app.replaceChildren(header, noticeArea, planSection, filesSection, findingsSection, usageSection);
+app.replaceChildren(header, noticeArea, planSection, findingsSection, filesSection, usageSection);
 
 function uiFor(id: string): CardUiState {
   let ui = state.ui.get(id);
