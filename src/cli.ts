@@ -120,7 +120,8 @@ function reportProgress(event: SessionEvent): void {
       reportFile(event.file);
       break;
     case 'log':
-      if (event.level !== 'info') progress(`[${event.level}] ${event.message}`);
+      // Errors end the run and are printed once, as the last line; info is too chatty for stderr.
+      if (event.level === 'warn') progress(`[warn] ${event.message}`);
       break;
     case 'findings':
     case 'usage':

@@ -1,0 +1,157 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
+import { change, json, makeWorkspace, plan, removeWorkspace, snapshot, workerFile } from './support/engineHarness';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const cliPath = path.join(repoRoot, 'dist/cli.js');
+
+/** The CLI under test is the bundle users run; rebuild it when any source is newer than the bundle. */
+function ensureFreshBuild(): void {
+  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+    const full = path.join(dir, entry.name);
+    return Math.max(max, entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs);
+  }, 0);
+  const built = fs.existsSync(cliPath) ? fs.statSync(cliPath).mtimeMs : 0;
+  if (built < newest(path.join(repoRoot, 'src'))) {
+    try {
+      execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'pipe' });
+    } catch {
+      // esbuild builds all bundles; another bundle failing must not hide a CLI that built fine.
+    }
+  }
+  assert.ok(fs.existsSync(cliPath) && fs.statSync(cliPath).mtimeMs >= newest(path.join(repoRoot, 'src/core')), 'dist/cli.js could not be built');
+}
+
+interface CliRun { code: number | null; stdout: string; stderr: string }
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const storeTs = 'export class UserStore {}\n';
+const appTs = "import { UserStore } from './store';\nexport const s = new UserStore();\n";
+const notesMd = 'UserStore notes\n';
+const renamed = (text: string) => text.replace(/UserStore/g, 'AccountRepository');
+
+describe('CLI (dist/cli.js)', function () {
+  this.timeout(60_000);
+  let server: FakeOpenAIServer;
+  let root: string;
+
+  before(ensureFreshBuild);
+  beforeEach(async () => {
+    server = await startFakeOpenAIServer();
+    root = await makeWorkspace({ 'src/store.ts': storeTs, 'src/app.ts': appTs, 'notes.md': notesMd });
+    server.setScript(script());
+  });
+  afterEach(async () => {
+    await server.close();
+    await removeWorkspace(root);
+  });
+
+  function script(onVerify?: () => void) {
+    const contents: Record<string, string> = { 'src/store.ts': storeTs, 'src/app.ts': appTs, 'notes.md': notesMd };
+    return (request: RecordedRequest): FakeReply => {
+      if (request.schemaName === 'plan') {
+        return json(plan([
+          change('c1', 'src/store.ts', 'rename'),
+          change('c2', 'src/app.ts', 'rename', { dependsOn: ['c1'] }),
+          change('c3', 'notes.md', 'rename', { specialist: 'docs' }),
+        ], [{ from: 'UserStore', to: 'AccountRepository' }]));
+      }
+      if (request.schemaName === 'verifier_report') {
+        onVerify?.();
+        return json({ findings: [{ path: 'src/app.ts', line: 2, severity: 'info', kind: 'inconsistency', message: 'consider renaming s', relatedPaths: [] }] });
+      }
+      return json({ content: renamed(contents[workerFile(request) ?? ''] ?? ''), summary: 'renamed' });
+    };
+  }
+
+  const base = () => ['--workspace', root, '--request', 'Rename UserStore to AccountRepository', '--base-url', server.baseURL, '--timeout-ms', '10000'];
+
+  it('prints help and exits 0', async () => {
+    const run = await runCli(['--help']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /Usage: refactor-orchestrator --workspace DIR --request TEXT/);
+    assert.match(run.stdout, /Exit status/);
+  });
+
+  for (const [label, args] of [
+    ['an unknown flag', ['--workspace', '.', '--request', 'x', '--bogus']],
+    ['a missing --workspace', ['--request', 'x', '--base-url', 'http://127.0.0.1:9']],
+    ['a missing --request', ['--workspace', '.', '--base-url', 'http://127.0.0.1:9']],
+    ['a bad number', ['--workspace', '.', '--request', 'x', '--base-url', 'http://127.0.0.1:9', '--concurrency', 'four']],
+    ['a zero concurrency', ['--workspace', '.', '--request', 'x', '--base-url', 'http://127.0.0.1:9', '--concurrency', '0']],
+    ['no API key and no base URL', ['--workspace', '.', '--request', 'x']],
+  ] as const) {
+    it(`exits 2 for ${label}`, async () => {
+      const run = await runCli([...args]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /^refactor-orchestrator: .+\nRun with --help for usage\.\n$/);
+      assert.equal(run.stdout, '');
+    });
+  }
+
+  it('exits 1 with one clear line when the server is unreachable', async () => {
+    const url = server.baseURL;
+    await server.close();
+    const run = await runCli(['--workspace', root, '--request', 'x', '--base-url', url, '--timeout-ms', '5000']);
+    server = await startFakeOpenAIServer();
+    assert.equal(run.code, 1);
+    const last = run.stderr.trim().split('\n').pop() ?? '';
+    assert.match(last, /^refactor-orchestrator: \S/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('without --apply prints diffs and findings and writes nothing', async () => {
+    const before = await snapshot(root);
+    const run = await runCli(base());
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^--- a\/src\/store\.ts\n\+\+\+ b\/src\/store\.ts$/m);
+    assert.match(run.stdout, /^\+export class AccountRepository \{\}$/m);
+    assert.match(run.stdout, /^src\/app\.ts:2: info inconsistency: consider renaming s$/m);
+    assert.match(run.stderr, /\[proposed\] src\/app\.ts/);
+    assert.deepEqual(await snapshot(root), before);
+  });
+
+  it('--json prints one object with plan, files, findings, usage and timings', async () => {
+    const run = await runCli([...base(), '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as {
+      plan: { changes: unknown[] };
+      files: { path: string; action: string; status: string; diff: string; findings: unknown[] }[];
+      findings: { path: string; line: number }[];
+      usage: Record<string, { requests: number }>;
+      timings: { startedAt: number; finishedAt: number };
+    };
+    assert.equal(result.plan.changes.length, 3);
+    assert.deepEqual(result.files.map((f) => [f.path, f.action, f.status]), [['src/store.ts', 'modify', 'proposed'], ['src/app.ts', 'modify', 'proposed'], ['notes.md', 'modify', 'proposed']]);
+    assert.match(result.files[0]?.diff ?? '', /\+export class AccountRepository/);
+    assert.equal(result.files[1]?.findings.length, 1);
+    assert.deepEqual(result.findings.map((f) => [f.path, f.line]), [['src/app.ts', 2]]);
+    assert.equal(result.usage.worker?.requests, 3);
+    assert.ok(result.timings.finishedAt >= result.timings.startedAt);
+  });
+
+  it('--apply writes the proposals and refuses a file that changed on disk meanwhile', async () => {
+    const userEdit = 'UserStore notes, edited by the user while the run was going\n';
+    server.setScript(script(() => fs.writeFileSync(path.join(root, 'notes.md'), userEdit)));
+    const run = await runCli([...base(), '--apply']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(fs.readFileSync(path.join(root, 'src/store.ts'), 'utf8'), renamed(storeTs));
+    assert.equal(fs.readFileSync(path.join(root, 'src/app.ts'), 'utf8'), renamed(appTs));
+    assert.equal(fs.readFileSync(path.join(root, 'notes.md'), 'utf8'), userEdit, 'the user edit survives');
+    assert.match(run.stderr, /\[refused\] notes\.md/);
+  });
+});
