@@ -85,6 +85,8 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
   const { signal, settings } = options;
   const provider = meteredProvider(session, options.provider);
   try {
+    // Start on a later tick, so whoever called startRefactor has subscribed before the first event.
+    await Promise.resolve();
     signal.throwIfAborted();
     session.setStage('reading');
     const summary = await buildWorkspaceSummary(

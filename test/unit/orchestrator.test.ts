@@ -1,8 +1,12 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { createNodeWorkspace } from '../../src/core/nodeWorkspace';
+import { DEFAULT_ENGINE_SETTINGS, rerunFile } from '../../src/core/orchestrator';
 import type { SessionEvent } from '../../src/core/session';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
 import {
-  change, json, makeWorkspace, noFindings, plan, removeWorkspace, requestsFor, runEngine, sleep, snapshot, userText, workerFile, workerRequests,
+  change, json, makeWorkspace, noFindings, plan, provider, removeWorkspace, requestsFor, runEngine, sleep, snapshot, userText, workerFile, workerRequests,
 } from './support/engineHarness';
 
 const storeTs = 'export class UserStore {\n  load(): string[] {\n    return [];\n  }\n}\n';
@@ -332,6 +336,36 @@ describe('orchestrator (end to end against the fake server)', function () {
     assert.match(session.file('c1')?.diff ?? '', /^--- a\/src\/store\.ts\n\+\+\+ \/dev\/null/);
     assert.equal(session.file('c2')?.status, 'proposed');
     assert.equal(session.file('c2')?.diff, '');
+  });
+
+  it('redoes one file from its current disk content (a stale file)', async () => {
+    server.setScript(renameScript({ worker: (_file, request) => json({ content: renamed(/```\n([\s\S]*?)```/.exec(userText(request))?.[1] ?? ''), summary: 'r' }) }));
+    const { session, done } = runEngine(server, root, 'Rename UserStore');
+    await done;
+    const edited = `${readmeMd}\nThe UserStore also caches.\n`;
+    await fs.writeFile(path.join(root, 'README.md'), edited);
+    await rerunFile(session, 'c3', {
+      request: session.request,
+      workspace: createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }),
+      provider: provider(server),
+      settings: DEFAULT_ENGINE_SETTINGS,
+      signal: new AbortController().signal,
+    });
+    const readme = session.file('c3');
+    assert.equal(readme?.status, 'proposed');
+    assert.equal(readme?.original, edited);
+    assert.equal(readme?.proposed, renamed(edited));
+    assert.equal(session.usage.worker.requests, 4, 'usage keeps counting across the rerun');
+  });
+
+  it('finishes even when an observer throws', async () => {
+    server.setScript(renameScript());
+    const { session, done } = runEngine(server, root, 'Rename UserStore');
+    session.onEvent(() => {
+      throw new Error('broken observer');
+    });
+    await done;
+    assert.equal(session.stage, 'done');
   });
 
   it('fails with one line when the server cannot be reached', async () => {
