@@ -1,0 +1,127 @@
+// Which workspace paths a model may name. Every path that comes from a model (a plan, a finding) or
+// is about to be read for a prompt or written goes through here. Two layers: a text check that needs
+// no disk (`checkRelativePath`), and a real-path check at the moment of use (`resolveInsideWorkspace`)
+// so a symlink cannot lead a write out of the workspace. Callers use the path these return, never the
+// string they passed in: a path must not be "healed" after it was checked.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+
+export type PathCheck = { ok: true; path: string } | { ok: false; reason: string };
+
+export class PathRejectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PathRejectedError';
+  }
+}
+
+// Template files document which variables exist without holding their values; refusing them would
+// only hide useful context from the planner.
+const ENV_TEMPLATE = /^\.env\.(example|sample|template|dist|defaults)$/i;
+const SECRET_NAMES = [
+  /^\.env$/i,
+  /^\.env\..+$/i,
+  /^id_(rsa|dsa|ecdsa|ed25519)(\..*)?$/i,
+  /^\.(npmrc|pypirc|netrc|git-credentials|pgpass)$/i,
+  /^credentials(\.json)?$/i,
+  /^secrets?\.(json|ya?ml|toml)$/i,
+];
+const SECRET_EXTENSIONS = /\.(pem|key|p12|pfx|jks|keystore|kdbx|asc|gpg|ppk)$/i;
+
+/** Files whose contents are credentials: never listed, read for a prompt, or written. */
+export function isSecretPath(relativePath: string): boolean {
+  const base = relativePath.replace(/\\/g, '/').split('/').pop() ?? '';
+  if (ENV_TEMPLATE.test(base)) return false;
+  return SECRET_EXTENSIONS.test(base) || SECRET_NAMES.some((pattern) => pattern.test(base));
+}
+
+/** Decodes percent-escapes until stable, so `%252e%252e` cannot smuggle `..` past the check. */
+function fullyDecoded(candidate: string): string {
+  let current = candidate;
+  for (let i = 0; i < 5; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return current;
+    }
+    if (next === current) return current;
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * Text-level check of a workspace-relative path named by a model or a user. Returns the normalized
+ * POSIX form (`./a//b` → `a/b`) or the reason it is refused.
+ */
+export function checkRelativePath(candidate: string): PathCheck {
+  const refuse = (why: string): PathCheck => ({ ok: false, reason: `${JSON.stringify(candidate)} ${why}` });
+  if (candidate.trim() === '') return { ok: false, reason: 'empty path' };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(candidate)) return refuse('contains control characters');
+  const decoded = fullyDecoded(candidate);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) return refuse('contains control characters');
+  // Judge the strictest reading: the raw text and its decoded form must both be harmless.
+  for (const form of new Set([candidate, decoded])) {
+    const slashed = form.replace(/\\/g, '/');
+    if (slashed.startsWith('/') || /^[a-zA-Z]:/.test(slashed)) return refuse('is absolute; paths must be relative to the workspace');
+    if (slashed === '~' || slashed.startsWith('~/')) return refuse('points into a home folder');
+    const segments = slashed.split('/');
+    if (segments.includes('..')) return refuse('leaves the workspace (..)');
+  }
+  const normalized = path.posix.normalize(candidate.replace(/\\/g, '/')).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  if (normalized === '' || normalized === '.') return refuse('names the workspace itself, not a file');
+  const segments = normalized.split('/');
+  if (segments.some((s) => s.toLowerCase() === '.git')) return refuse('is inside .git/');
+  if (segments.some((s) => s.toLowerCase() === '.vscode')) return refuse('is inside .vscode/ (editor settings and tasks can run code)');
+  if (/\.code-workspace$/i.test(normalized)) return refuse('is a .code-workspace file (it can run code)');
+  if (isSecretPath(normalized)) return refuse('looks like a secret file; it is never read or written');
+  return { ok: true, path: normalized };
+}
+
+async function realpathOrUndefined(p: string): Promise<string | undefined> {
+  try {
+    return await fs.realpath(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * Resolves a workspace-relative path to the absolute path to read or write, after the text check and
+ * a check on real paths: the nearest existing ancestor (and the target itself, if it exists) must
+ * resolve inside the workspace's real root. Throws PathRejectedError otherwise.
+ */
+export async function resolveInsideWorkspace(root: string, relativePath: string): Promise<string> {
+  const checked = checkRelativePath(relativePath);
+  if (!checked.ok) throw new PathRejectedError(`Refused path: ${checked.reason}`);
+  const realRoot = await realpathOrUndefined(root);
+  if (realRoot === undefined) throw new PathRejectedError(`The workspace folder ${root} does not exist`);
+  const target = path.join(realRoot, ...checked.path.split('/'));
+  let probe = target;
+  for (;;) {
+    const real = await realpathOrUndefined(probe);
+    if (real !== undefined) {
+      if (!isInside(realRoot, real)) {
+        throw new PathRejectedError(`Refused path: ${JSON.stringify(relativePath)} leads out of the workspace through a symbolic link`);
+      }
+      break;
+    }
+    // A dangling symlink has no real path but still exists as a link: never write through one.
+    const link = await fs.lstat(probe).catch(() => undefined);
+    if (link?.isSymbolicLink()) {
+      throw new PathRejectedError(`Refused path: ${JSON.stringify(relativePath)} goes through a dangling symbolic link`);
+    }
+    const parent = path.dirname(probe);
+    if (parent === probe) break;
+    probe = parent;
+  }
+  return target;
+}
