@@ -25,7 +25,7 @@ export interface PlanRequest {
 export class PlanRejectedError extends Error {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
-    super(`The planner's plan was invalid after one repair round: ${problems.join('; ')}`);
+    super(`The planner's plan was invalid after one repair round: ${problems.map((p) => p.replace(/\.$/, '')).join('; ')}.`);
     this.name = 'PlanRejectedError';
     this.problems = problems;
   }
