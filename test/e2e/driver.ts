@@ -1,0 +1,100 @@
+// Drives the real workbench the way a person does: command palette, quick input, the review webview,
+// with screenshots kept as test artifacts in test-results/screenshots/.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { copyWorkspace, openWorkbench, startCodeServer, type RunningCodeServer, type Workbench } from '../host/codeServer';
+import { provisionTestHost, repoRoot } from '../host/provision';
+
+export const SCREENSHOT_DIR = path.join(repoRoot, 'test-results', 'screenshots');
+
+export interface DriverOptions {
+  userSettings?: Record<string, unknown>;
+  env?: Record<string, string>;
+  /** Fixture to copy as the workspace; defaults to the sample workspace. */
+  fixture?: string;
+}
+
+export class WorkbenchDriver {
+  private constructor(
+    readonly workspace: string,
+    private readonly server: RunningCodeServer,
+    private readonly workbench: Workbench,
+  ) {}
+
+  static async launch(options: DriverOptions = {}): Promise<WorkbenchDriver> {
+    provisionTestHost();
+    const workspace = copyWorkspace(options.fixture);
+    const server = await startCodeServer({ workspace, ...(options.userSettings ? { userSettings: options.userSettings } : {}), ...(options.env ? { env: options.env } : {}) });
+    try {
+      return new WorkbenchDriver(workspace, server, await openWorkbench(server.folderUrl));
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
+
+  get page(): Page {
+    return this.workbench.page;
+  }
+
+  /** Opens the command palette and returns once its input has focus. */
+  async openPalette(): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    await this.page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  }
+
+  /** The palette entries matching `text`, as shown. */
+  async paletteEntries(text: string): Promise<string[]> {
+    await this.openPalette();
+    await this.page.keyboard.type(text);
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible' });
+    return rows.allInnerTexts();
+  }
+
+  /** Runs a command by its palette title, e.g. "Refactor Orchestrator: Refactor Across Files…". */
+  async runCommand(title: string): Promise<void> {
+    await this.openPalette();
+    await this.page.keyboard.type(title);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Types into the open quick input (an input box or quick pick) and accepts it. */
+  async answerQuickInput(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  async quickInputPrompt(): Promise<string> {
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible' });
+    return widget.innerText();
+  }
+
+  /**
+   * The content frame of a webview. VS Code nests it twice: an outer iframe owned by the workbench,
+   * and the `#active-frame` holding the extension's HTML.
+   */
+  webviewFrame(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  }
+
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.workbench.browser.close().catch(() => undefined);
+    await this.server.stop();
+    fs.rmSync(this.workspace, { recursive: true, force: true });
+  }
+}

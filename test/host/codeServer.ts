@@ -1,0 +1,142 @@
+// Starts a real VS Code (code-server) on loopback with our extension installed unpacked, and a
+// browser client for it: the remote extension host starts only once a client connects. Shared by
+// the integration harness, the end-to-end driver and `npm start`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumPath, codeServerEntry, nodeBinary, repoRoot } from './provision';
+
+export interface CodeServerOptions {
+  workspace: string;
+  /** Unpacked extension folders (each with a package.json) to install besides ours. */
+  extraExtensions?: string[];
+  env?: Record<string, string>;
+  userSettings?: Record<string, unknown>;
+  port?: number;
+}
+
+export interface RunningCodeServer {
+  url: string;
+  /** The workbench URL with the workspace folder open. */
+  folderUrl: string;
+  userDataDir: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Copies the files the packaged extension ships (see .vscodeignore) into an extensions folder. */
+export function stageOurExtension(extensionsDir: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  fs.mkdirSync(target, { recursive: true });
+  for (const entry of ['package.json', 'README.md', 'dist', 'media']) {
+    const source = path.join(repoRoot, entry);
+    if (fs.existsSync(source)) fs.cpSync(source, path.join(target, entry), { recursive: true, filter: (p) => !p.endsWith('.vsix') });
+  }
+  return target;
+}
+
+function get(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const request = http.get(url, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', () => resolve(0));
+    request.setTimeout(2000, () => request.destroy());
+  });
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
+  const port = options.port ?? (await freePort());
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-code-server-'));
+  const userDataDir = path.join(scratch, 'user-data');
+  const extensionsDir = path.join(scratch, 'extensions');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, ...options.userSettings }, null, 2),
+  );
+  stageOurExtension(extensionsDir);
+  for (const extra of options.extraExtensions ?? []) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(extra, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+    fs.cpSync(extra, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
+  }
+
+  let output = '';
+  const child: ChildProcess = spawn(
+    nodeBinary,
+    [codeServerEntry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', options.workspace],
+    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+  };
+
+  const deadline = Date.now() + 60_000;
+  while ((await get(`${url}/healthz`)) !== 200) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${output.slice(-2000)}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server did not start within 60 s:\n${output.slice(-2000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { url, folderUrl: `${url}/?folder=${encodeURIComponent(options.workspace)}`, userDataDir, output: () => output, stop };
+}
+
+export interface Workbench {
+  browser: Browser;
+  page: Page;
+}
+
+/** Opens the workbench in Debian's Chromium and waits for it to render. */
+export async function openWorkbench(folderUrl: string): Promise<Workbench> {
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(folderUrl);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return { browser, page };
+}
+
+/** A temp copy of a fixture workspace, so tests may change files freely. */
+export function copyWorkspace(fixture = path.join(repoRoot, 'test', 'fixtures', 'sample-workspace')): string {
+  const target = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-workspace-'));
+  fs.cpSync(fixture, target, { recursive: true });
+  return target;
+}

@@ -1,0 +1,79 @@
+// `npm test`: every suite, in order of cost: build, unit tests (plain Node), integration tests in a
+// real VS Code extension host, end-to-end tests driving the real workbench in Chromium. Ends with one
+// `N passed, N failed` line (what CI reads) and a non-zero exit on any failure.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const mochaBin = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const timings = [];
+
+function step(name, fn) {
+  const started = Date.now();
+  console.log(`\n=== ${name}`);
+  const ok = fn();
+  const seconds = (Date.now() - started) / 1000;
+  timings.push(`${name}: ${seconds.toFixed(1)} s`);
+  return ok;
+}
+
+function run(command, args, env = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+/** Runs mocha with a JSON side report, so the counts come from mocha itself rather than parsed text. */
+function mocha(name, config, extraArgs = []) {
+  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ro-mocha-')), 'report.json');
+  const ok = run(process.execPath, [mochaBin, '--config', config, '--reporter', path.join(root, 'test', 'host', 'countingSpecReporter.cjs'), ...extraArgs], { RO_MOCHA_JSON: report });
+  return countFrom(name, report, ok);
+}
+
+function countFrom(name, reportFile, ok) {
+  let counts;
+  try {
+    counts = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+  } catch {
+    counts = undefined;
+  }
+  if (!counts) {
+    console.log(`${name}: no results were reported`);
+    totals.failed++;
+    return false;
+  }
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.pending ?? 0;
+  if (!ok && counts.failed === 0) totals.failed++; // the run died outside any test
+  return ok && counts.failed === 0;
+}
+
+let ok = true;
+ok = step('build', () => run(process.execPath, ['esbuild.mjs'])) && ok;
+ok = step('compile tests', () => run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'])) && ok;
+if (!ok) {
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
+}
+ok = step('unit tests', () => mocha('unit', 'test/.mocharc.unit.json')) && ok;
+
+if (process.env.RO_SKIP_INTEGRATION !== '1') {
+  ok = step('provision test host', () => run(process.execPath, ['out/test/host/provision.js'])) && ok;
+  ok =
+    step(`integration tests (${process.env.RO_TEST_HOST === 'electron' ? 'VS Code via test-electron' : 'code-server'})`, () => {
+      const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ro-integration-')), 'report.json');
+      const passed = run(process.execPath, ['out/test/host/runIntegration.js'], { RO_SUMMARY_JSON: report });
+      return countFrom('integration', report, passed);
+    }) && ok;
+}
+if (process.env.RO_SKIP_E2E !== '1' && process.env.RO_TEST_HOST !== 'electron') {
+  ok = step('end-to-end tests (Playwright in code-server)', () => mocha('e2e', 'test/.mocharc.e2e.json')) && ok;
+}
+
+console.log(`\n${timings.join('\n')}`);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(ok && totals.failed === 0 ? 0 : 1);
