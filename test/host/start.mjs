@@ -1,0 +1,109 @@
+// `npm start`: the extension in a real VS Code on a copy of the sample workspace, for trying it by hand.
+// Desktop VS Code when `code` is on the PATH; otherwise code-server (the same cached host the tests
+// use) on 127.0.0.1, with the URL printed. Stays in the foreground until Ctrl+C.
+//
+// Model: RO_BASE_URL (+ RO_MODEL) and OPENAI_API_KEY from the environment are passed to the
+// extension; without them, startDemoModel() below is the place a bundled demo model plugs in.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+
+function runOrExit(what, command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`npm start: ${what} failed; fix the errors above and run it again.`);
+    process.exit(1);
+  }
+}
+
+/**
+ * HOOK for a demo model, so `npm start` works with no key and no server: return
+ * `{ baseURL, model, stop() }` of a local OpenAI-compatible endpoint (e.g. the fake server with a
+ * scripted demo, test/support/fakeOpenAIServerMain.ts), or undefined to leave the settings alone
+ * (the user then sets a key and endpoint inside VS Code).
+ */
+async function startDemoModel() {
+  return undefined;
+}
+
+/** User settings that point the extension at the model from the environment, if any. */
+function modelSettings(endpoint) {
+  const settings = {};
+  const baseUrl = process.env.RO_BASE_URL ?? endpoint?.baseURL;
+  const model = process.env.RO_MODEL ?? endpoint?.model;
+  if (baseUrl) {
+    settings['refactorOrchestrator.provider'] = 'openai-compatible';
+    settings['refactorOrchestrator.baseUrl'] = baseUrl;
+  }
+  if (model) settings['refactorOrchestrator.model'] = model;
+  return settings;
+}
+
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function waitForCtrlC() {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+runOrExit('the build', process.execPath, ['esbuild.mjs']);
+// The launcher is TypeScript shared with the tests; tsc emits even when some other file has type
+// errors, so only a missing output is fatal.
+spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: root, stdio: 'ignore' });
+const launcher = path.join(root, 'out', 'test', 'host', 'codeServer.js');
+if (!fs.existsSync(launcher)) {
+  console.error('npm start: compiling test/host failed; run `npx tsc -p .` to see why.');
+  process.exit(1);
+}
+const { copyWorkspace, startCodeServer } = require(launcher);
+const { provisionTestHost } = require(path.join(root, 'out', 'test', 'host', 'provision.js'));
+
+const endpoint = process.env.RO_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startDemoModel();
+const settings = modelSettings(endpoint);
+// A copy, so accepting a refactoring never edits the checked-in fixture.
+const workspace = copyWorkspace();
+const env = endpoint && !process.env.OPENAI_API_KEY ? { OPENAI_API_KEY: 'demo' } : {};
+
+let stop;
+if (onPath('code')) {
+  // A profile of its own: the endpoint settings are machine-scoped (user settings only), and the
+  // user's own settings stay untouched.
+  const userDataDir = path.join(root, '.vscode-test', 'start-user-data');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  const settingsFile = path.join(userDataDir, 'User', 'settings.json');
+  const existing = fs.existsSync(settingsFile) ? JSON.parse(fs.readFileSync(settingsFile, 'utf8')) : {};
+  fs.writeFileSync(settingsFile, JSON.stringify({ ...existing, ...settings }, null, 2));
+  const code = spawn('code', ['--wait', '--new-window', `--user-data-dir=${userDataDir}`, `--extensionDevelopmentPath=${root}`, workspace], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  console.log(`\nVS Code opened on ${workspace}. Close its window or press Ctrl+C here to stop.`);
+  await Promise.race([waitForCtrlC(), new Promise((resolve) => code.once('exit', resolve))]);
+  stop = async () => {
+    if (code.exitCode === null) code.kill();
+  };
+} else {
+  provisionTestHost();
+  const port = process.env.PORT ? Number(process.env.PORT) : undefined;
+  const server = await startCodeServer({ workspace, userSettings: settings, env, ...(port ? { port } : {}) });
+  console.log(`\nRefactor Orchestrator in code-server: ${server.folderUrl}`);
+  console.log(`Workspace (a copy of test/fixtures/sample-workspace): ${workspace}`);
+  console.log(Object.keys(settings).length > 0 ? `Model settings: ${JSON.stringify(settings)}` : 'No model configured: set RO_BASE_URL/RO_MODEL and OPENAI_API_KEY, or use "Refactor Orchestrator: Set API Key".');
+  console.log('Press Ctrl+C to stop.');
+  await waitForCtrlC();
+  stop = () => server.stop();
+}
+console.log('\nstopping…');
+await stop();
+await endpoint?.stop?.();
+fs.rmSync(workspace, { recursive: true, force: true });
+process.exit(0);
