@@ -31,6 +31,9 @@ async function currentText(absolute: string): Promise<string | undefined> {
 /** Write via a temporary sibling and rename, so a crash never leaves a half-written file. */
 async function writeAtomically(absolute: string, text: string): Promise<void> {
   const mode = await fs.stat(absolute).then((s) => s.mode, () => undefined);
+  // Honour the read-only bits themselves: access() says yes to root, and a user who marked a file
+  // read-only meant it for every tool.
+  if (mode !== undefined && (mode & 0o222) === 0) throw Object.assign(new Error('read-only'), { code: 'EACCES' });
   if (mode !== undefined) await fs.access(absolute, fs.constants.W_OK);
   const temporary = path.join(path.dirname(absolute), `.${path.basename(absolute)}.${randomBytes(6).toString('hex')}.tmp`);
   await fs.writeFile(temporary, text, { encoding: 'utf8', ...(mode !== undefined ? { mode } : {}) });

@@ -45,21 +45,28 @@ export class WorkbenchDriver {
     await this.page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
   }
 
-  /** The palette entries matching `text`, as shown. */
-  async paletteEntries(text: string): Promise<string[]> {
-    await this.openPalette();
-    await this.page.keyboard.type(text);
+  /**
+   * The palette entries shown after typing `filter`, once one containing `expected` appears. Right
+   * after start-up the extension host may not have registered contributions yet and an open palette
+   * does not refresh, so it is closed and opened again until the entry shows or time runs out; then
+   * it returns what was shown, so the caller's assertion says what was there.
+   */
+  async paletteEntries(filter: string, expected: string, timeoutMs = 45_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
     const rows = this.page.locator('.quick-input-list .monaco-list-row');
-    await rows.first().waitFor({ state: 'visible' });
-    return rows.allInnerTexts();
+    for (;;) {
+      await this.openPalette();
+      await this.page.keyboard.type(filter);
+      const found = await rows.filter({ hasText: expected }).first().waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      if (found || Date.now() > deadline) return rows.allInnerTexts();
+      await this.page.keyboard.press('Escape');
+    }
   }
 
   /** Runs a command by its palette title, e.g. "Refactor Orchestrator: Refactor Across Files…". */
   async runCommand(title: string): Promise<void> {
-    await this.openPalette();
-    await this.page.keyboard.type(title);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ state: 'visible' });
+    const entries = await this.paletteEntries(title, title);
+    if (!entries.some((entry) => entry.includes(title))) throw new Error(`The palette has no command "${title}"; it showed: ${entries.join(' | ')}`);
     await this.page.keyboard.press('Enter');
   }
 
@@ -71,10 +78,17 @@ export class WorkbenchDriver {
     await this.page.keyboard.press('Enter');
   }
 
-  async quickInputPrompt(): Promise<string> {
+  /** Waits until the quick input shows text matching `pattern`; returns what it shows. */
+  async waitForQuickInput(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
     const widget = this.page.locator('.quick-input-widget');
-    await widget.waitFor({ state: 'visible' });
-    return widget.innerText();
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await widget.innerText().catch(() => '');
+      if (pattern.test(text)) return text;
+      await this.page.waitForTimeout(200);
+    }
+    return text;
   }
 
   /**

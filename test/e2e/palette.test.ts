@@ -15,17 +15,17 @@ describe('command palette (Playwright in code-server)', () => {
   });
 
   it('lists the refactor command', async () => {
-    const entries = await driver.paletteEntries('Refactor Across Files');
+    const entries = await driver.paletteEntries('Refactor Across Files', COMMAND);
     assert.ok(entries.some((entry) => entry.includes(COMMAND)), `palette showed: ${entries.join(' | ')}`);
     await driver.page.keyboard.press('Escape');
   });
 
   it('running it asks for the refactoring request', async () => {
     await driver.runCommand(COMMAND);
-    const prompt = await driver.quickInputPrompt();
+    const prompt = await driver.waitForQuickInput(/Describe the refactoring/);
     const shot = await driver.screenshot('palette-request-prompt');
     assert.ok(fs.statSync(shot).size > 0);
-    assert.match(prompt, /refactor|change|request/i, `input box said: ${prompt}`);
+    assert.match(prompt, /Describe the refactoring/, `the input box showed: ${prompt}`);
     await driver.page.keyboard.press('Escape');
   });
 });

@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { applyChangesToDisk } from '../../src/core/applyToDisk';
+
+describe('applying proposals to disk (the CLI --apply)', () => {
+  let root: string;
+  const read = (p: string): string => fs.readFileSync(path.join(root, p), 'utf8');
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-apply-'));
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.writeFileSync(path.join(root, 'src/a.ts'), 'a1\n');
+    fs.writeFileSync(path.join(root, 'src/b.ts'), 'b1\n');
+    fs.writeFileSync(path.join(root, 'src/old.ts'), 'old\n');
+  });
+  afterEach(() => {
+    for (const f of ['src/a.ts', 'src/b.ts']) if (fs.existsSync(path.join(root, f))) fs.chmodSync(path.join(root, f), 0o644);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('writes modifications, creates (with parent folders) and deletes', async () => {
+    const outcome = await applyChangesToDisk(root, [
+      { path: 'src/a.ts', action: 'modify', original: 'a1\n', proposed: 'a2\n' },
+      { path: 'src/deep/new/c.ts', action: 'create', original: null, proposed: 'c\n' },
+      { path: 'src/old.ts', action: 'delete', original: 'old\n', proposed: null },
+    ]);
+    assert.deepEqual(outcome, { applied: ['src/a.ts', 'src/deep/new/c.ts', 'src/old.ts'], refused: [] });
+    assert.equal(read('src/a.ts'), 'a2\n');
+    assert.equal(read('src/deep/new/c.ts'), 'c\n');
+    assert.equal(fs.existsSync(path.join(root, 'src/old.ts')), false);
+    assert.deepEqual(fs.readdirSync(path.join(root, 'src')).filter((f) => f.endsWith('.tmp')), [], 'no temp files left');
+  });
+
+  it('refuses a file changed on disk since it was read, leaves it byte-identical, applies the rest', async () => {
+    fs.writeFileSync(path.join(root, 'src/a.ts'), 'edited by the user\n');
+    const outcome = await applyChangesToDisk(root, [
+      { path: 'src/a.ts', action: 'modify', original: 'a1\n', proposed: 'a2\n' },
+      { path: 'src/b.ts', action: 'modify', original: 'b1\n', proposed: 'b2\n' },
+    ]);
+    assert.deepEqual(outcome.applied, ['src/b.ts']);
+    assert.equal(outcome.refused[0]?.path, 'src/a.ts');
+    assert.match(outcome.refused[0]?.reason ?? '', /changed on disk since it was read/);
+    assert.equal(read('src/a.ts'), 'edited by the user\n');
+  });
+
+  it('refuses a create whose file appeared meanwhile and a modify whose file was deleted', async () => {
+    fs.writeFileSync(path.join(root, 'src/new.ts'), 'someone else\n');
+    fs.rmSync(path.join(root, 'src/b.ts'));
+    const outcome = await applyChangesToDisk(root, [
+      { path: 'src/new.ts', action: 'create', original: null, proposed: 'mine\n' },
+      { path: 'src/b.ts', action: 'modify', original: 'b1\n', proposed: 'b2\n' },
+    ]);
+    assert.deepEqual(outcome.applied, []);
+    assert.equal(read('src/new.ts'), 'someone else\n');
+    assert.equal(fs.existsSync(path.join(root, 'src/b.ts')), false);
+  });
+
+  it('refuses a read-only file with a clear reason instead of crashing', async () => {
+    fs.chmodSync(path.join(root, 'src/a.ts'), 0o444);
+    const outcome = await applyChangesToDisk(root, [{ path: 'src/a.ts', action: 'modify', original: 'a1\n', proposed: 'a2\n' }]);
+    assert.deepEqual(outcome.applied, []);
+    assert.match(outcome.refused[0]?.reason ?? '', /read-only/);
+    assert.equal(read('src/a.ts'), 'a1\n');
+  });
+
+  it('never writes through a symlink planted to lead outside', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-outside-'));
+    fs.symlinkSync(outside, path.join(root, 'gen'));
+    const outcome = await applyChangesToDisk(root, [{ path: 'gen/x.ts', action: 'create', original: null, proposed: 'pwned' }]);
+    assert.deepEqual(outcome.applied, []);
+    assert.deepEqual(fs.readdirSync(outside), []);
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+});

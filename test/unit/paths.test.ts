@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkRelativePath, isSecretPath, PathRejectedError, resolveInsideWorkspace } from '../../src/core/paths';
+
+describe('paths a model may name', () => {
+  describe('checkRelativePath', () => {
+    const refused: [string, RegExp][] = [
+      ['', /empty/],
+      ['../x', /leaves the workspace/],
+      ['src/../../x', /leaves the workspace/],
+      ['/etc/passwd', /absolute/],
+      ['C:\\Windows\\x', /absolute/],
+      ['\\\\server\\share', /absolute/],
+      ['%2e%2e/x', /leaves the workspace/],
+      ['a/%252e%252e/%252e%252e/b', /leaves the workspace/],
+      ['..%2fx', /leaves the workspace/],
+      ['src\\..\\..\\x', /leaves the workspace/],
+      ['~/.ssh/config', /home/],
+      ['a\u0000b', /control/],
+      ['.git/config', /\.git/],
+      ['sub/.git/hooks/pre-commit', /\.git/],
+      ['.vscode/settings.json', /\.vscode/],
+      ['team.code-workspace', /code-workspace/],
+      ['.env', /secret/],
+      ['config/.env.local', /secret/],
+      ['certs/server.pem', /secret/],
+      ['id_rsa', /secret/],
+      ['.', /workspace itself/],
+    ];
+    for (const [candidate, reason] of refused) {
+      it(`refuses ${JSON.stringify(candidate)}`, () => {
+        const check = checkRelativePath(candidate);
+        assert.equal(check.ok, false);
+        if (!check.ok) assert.match(check.reason, reason);
+      });
+    }
+
+    it('normalizes harmless spellings to one posix path', () => {
+      assert.deepEqual(checkRelativePath('./src//a.ts'), { ok: true, path: 'src/a.ts' });
+      assert.deepEqual(checkRelativePath('src\\api\\client.ts'), { ok: true, path: 'src/api/client.ts' });
+      assert.deepEqual(checkRelativePath('docs/ünïcödé 文件.md'), { ok: true, path: 'docs/ünïcödé 文件.md' });
+    });
+
+    it('accepts names that merely contain dots', () => {
+      assert.equal(checkRelativePath('a..b/c...ts').ok, true);
+      assert.equal(checkRelativePath('.github/workflows/ci.yml').ok, true);
+    });
+  });
+
+  describe('isSecretPath', () => {
+    it('knows credential files by name and extension, in any folder and case', () => {
+      for (const p of ['.env', '.ENV', 'app/.env.production', 'k/server.KEY', 'a.p12', 'b.pfx', 'keystore.jks', 'home/id_ed25519', 'id_rsa.pub', '.npmrc', '.netrc', '.git-credentials', 'gcp/credentials.json', 'vault.kdbx']) {
+        assert.equal(isSecretPath(p), true, p);
+      }
+    });
+    it('lets source files and env templates through', () => {
+      for (const p of ['src/env.ts', 'environment.ts', '.env.example', 'config/.env.sample', 'keyboard.ts', 'src/keys.ts', 'docs/pem-format.md']) {
+        assert.equal(isSecretPath(p), false, p);
+      }
+    });
+  });
+
+  describe('resolveInsideWorkspace', () => {
+    let scratch: string;
+    let root: string;
+    let outside: string;
+    before(() => {
+      scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-paths-'));
+      root = path.join(scratch, 'ws');
+      outside = path.join(scratch, 'outside');
+      fs.mkdirSync(path.join(root, 'src'), { recursive: true });
+      fs.mkdirSync(outside);
+      fs.writeFileSync(path.join(outside, 'victim.txt'), 'x');
+      fs.symlinkSync(outside, path.join(root, 'escape'));
+      fs.symlinkSync(path.join(outside, 'victim.txt'), path.join(root, 'src', 'link.txt'));
+      fs.symlinkSync(path.join(outside, 'missing-dir'), path.join(root, 'dangling'));
+    });
+    after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+    it('returns the absolute path for a file inside, existing or not', async () => {
+      assert.equal(await resolveInsideWorkspace(root, 'src/new/file.ts'), path.join(fs.realpathSync(root), 'src', 'new', 'file.ts'));
+    });
+    it('refuses a path through a symlinked folder that leads outside', async () => {
+      await assert.rejects(resolveInsideWorkspace(root, 'escape/victim.txt'), PathRejectedError);
+      await assert.rejects(resolveInsideWorkspace(root, 'escape/new.txt'), /symbolic link/);
+    });
+    it('refuses a symlinked file that points outside', async () => {
+      await assert.rejects(resolveInsideWorkspace(root, 'src/link.txt'), /symbolic link/);
+    });
+    it('refuses writing through a dangling link', async () => {
+      await assert.rejects(resolveInsideWorkspace(root, 'dangling/x.ts'), /dangling/);
+    });
+    it('applies the text check first', async () => {
+      await assert.rejects(resolveInsideWorkspace(root, '../outside/victim.txt'), /leaves the workspace/);
+    });
+  });
+});

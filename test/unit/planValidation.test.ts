@@ -1,0 +1,63 @@
+import * as assert from 'node:assert/strict';
+import { validatePlan } from '../../src/core/planValidation';
+import type { Plan, PlannedChange } from '../../src/core/schemas';
+
+const existing = new Set(['src/a.ts', 'src/b.ts', 'src/c.ts']);
+const context = { maxFiles: 50, fileExists: async (p: string) => existing.has(p) };
+
+function change(id: string, path: string, extra: Partial<PlannedChange> = {}): PlannedChange {
+  return { id, path, action: 'modify', description: `change ${path}`, specialist: 'general', dependsOn: [], ...extra };
+}
+function plan(...changes: PlannedChange[]): Plan {
+  return { summary: 's', changes, symbolRenames: [] };
+}
+async function problems(p: Plan, ctx = context): Promise<string[]> {
+  const result = await validatePlan(p, ctx);
+  return result.ok ? [] : result.problems;
+}
+
+describe('plan validation', () => {
+  it('accepts a sound plan and returns normalized paths', async () => {
+    const result = await validatePlan(plan(change('c1', './src//a.ts'), change('c2', 'src/new.ts', { action: 'create', dependsOn: ['c1'] })), context);
+    assert.equal(result.ok, true);
+    if (result.ok) assert.deepEqual(result.plan.changes.map((c) => c.path), ['src/a.ts', 'src/new.ts']);
+  });
+
+  it('names every hostile path with its reason', async () => {
+    const found = await problems(plan(change('c1', '../x'), change('c2', '/abs'), change('c3', '.git/config'), change('c4', '.env')));
+    assert.equal(found.length, 4);
+    assert.match(found.join('\n'), /c1.*leaves the workspace[\s\S]*c2.*absolute[\s\S]*c3.*\.git[\s\S]*c4.*secret/);
+  });
+
+  it('refuses the same file planned twice and a reused id', async () => {
+    assert.match((await problems(plan(change('c1', 'src/a.ts'), change('c2', './src/a.ts')))).join(), /src\/a\.ts is planned twice/);
+    assert.match((await problems(plan(change('c1', 'src/a.ts'), change('c1', 'src/b.ts')))).join(), /id "c1" is used twice/);
+  });
+
+  it('names a dependency cycle', async () => {
+    const found = await problems(plan(change('c1', 'src/a.ts', { dependsOn: ['c3'] }), change('c2', 'src/b.ts', { dependsOn: ['c1'] }), change('c3', 'src/c.ts', { dependsOn: ['c2'] })));
+    assert.match(found.join(), /cycle: c1 → c3 → c2 → c1/);
+  });
+
+  it('refuses unknown and self dependencies', async () => {
+    const found = await problems(plan(change('c1', 'src/a.ts', { dependsOn: ['c1', 'zz'] })));
+    assert.match(found.join('\n'), /depends on itself/);
+    assert.match(found.join('\n'), /"zz", which is not a planned change/);
+  });
+
+  it('checks existence against the action', async () => {
+    const found = await problems(plan(change('c1', 'src/gone.ts'), change('c2', 'src/a.ts', { action: 'create' }), change('c3', 'src/none.ts', { action: 'delete' })));
+    assert.match(found.join('\n'), /src\/gone\.ts does not exist, so it cannot be modified/);
+    assert.match(found.join('\n'), /src\/a\.ts already exists/);
+    assert.match(found.join('\n'), /src\/none\.ts does not exist, so it cannot be deleted/);
+  });
+
+  it('caps the number of files with a message naming the setting', async () => {
+    const many = Array.from({ length: 312 }, (_, i) => change(`c${i}`, `src/f${i}.ts`, { action: 'create' }));
+    assert.deepEqual(await problems(plan(...many)), ['The plan touches 312 files; the limit is 50 (setting refactorOrchestrator.maxFiles).']);
+  });
+
+  it('refuses an empty plan', async () => {
+    assert.deepEqual(await problems(plan()), ['The plan changes no files.']);
+  });
+});
