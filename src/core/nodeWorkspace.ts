@@ -6,7 +6,7 @@ import * as fs from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { isSecretPath, resolveInsideWorkspace } from './paths';
+import { checkRelativePath, resolveInsideWorkspace } from './paths';
 import type { WorkspaceAccess, WorkspaceFileEntry } from './workspace';
 
 export interface NodeWorkspaceOptions {
@@ -20,11 +20,13 @@ export interface SkippedFile {
   reason: string;
 }
 
-const ALWAYS_EXCLUDED_DIRS = new Set(['.git', 'node_modules']);
+/** Never listed or read, whatever the ignore files say: tool state and dependencies, not the user's code. */
+const ALWAYS_EXCLUDED_NAMES = new Set(['.git', 'node_modules']);
 // Known binary formats are left out by name so listing never has to open them; anything else that
 // turns out to hold a NUL byte is refused when read.
-const BINARY_EXTENSION = /\.(png|jpe?g|gif|bmp|ico|webp|avif|tiff?|psd|zip|gz|tgz|bz2|xz|7z|rar|tar|jar|war|class|pdf|docx?|xlsx?|pptx?|woff2?|ttf|otf|eot|exe|dll|so|dylib|o|a|lib|obj|bin|wasm|mp3|mp4|mov|avi|mkv|wav|flac|ogg|sqlite|db|pyc|node|vsix)$/i;
-const READ_CONCURRENCY = 64;
+const BINARY_EXTENSION = /\.(png|jpe?g|gif|bmp|ico|icns|webp|avif|tiff?|psd|zip|gz|tgz|bz2|xz|zst|7z|rar|tar|jar|war|class|pdf|docx?|xlsx?|pptx?|odt|woff2?|ttf|otf|eot|exe|dll|so|dylib|o|a|lib|obj|bin|dat|wasm|mp3|mp4|m4a|mov|avi|mkv|webm|wav|flac|ogg|sqlite3?|db|pyc|pyo|node|vsix|lockb)$/i;
+// Enough parallel file-system calls to hide latency, few enough to stay far from the descriptor limit.
+const FS_CONCURRENCY = 64;
 const BINARY_SNIFF_BYTES = 8000;
 
 interface IgnoreScope {
@@ -50,13 +52,25 @@ class Gate {
   }
 }
 
+/**
+ * Git's precedence: the closest .gitignore decides (so a nested `!keep.log` re-includes a file a
+ * parent ignores), and within one file the last matching pattern wins (the `ignore` package).
+ */
 function ignoredBy(scopes: readonly IgnoreScope[], relativePath: string, isDirectory: boolean): boolean {
-  for (const scope of scopes) {
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const scope = scopes[i]!;
     if (!relativePath.startsWith(scope.base)) continue;
     const local = relativePath.slice(scope.base.length) + (isDirectory ? '/' : '');
-    if (local !== '' && scope.rules.ignores(local)) return true;
+    if (local === '' || local === '/') continue;
+    const verdict = scope.rules.test(local);
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
   }
   return false;
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? String(error);
 }
 
 export function createNodeWorkspace(
@@ -65,41 +79,84 @@ export function createNodeWorkspace(
 ): WorkspaceAccess & { root: string; skipped(): SkippedFile[] } {
   const absoluteRoot = path.resolve(root);
   let skips: SkippedFile[] = [];
-  const gate = new Gate(READ_CONCURRENCY);
+  const gate = new Gate(FS_CONCURRENCY);
+  // The user's own excludes win over any .gitignore negation, so they are checked on their own.
+  const extraExcludes = ignore().add(options.extraExcludes);
+  // .gitignore rules per folder ('' = root); refreshed by every listing so edits to them are seen.
+  let gitignores = new Map<string, Promise<IgnoreScope | undefined>>();
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-  async function readGitignore(dirAbsolute: string, base: string): Promise<IgnoreScope | undefined> {
-    const text = await gate.run(() => fs.readFile(path.join(dirAbsolute, '.gitignore'), 'utf8')).catch(() => undefined);
-    return text === undefined ? undefined : { base, rules: ignore().add(text) };
+  function gitignoreOf(dirRelative: string): Promise<IgnoreScope | undefined> {
+    let scope = gitignores.get(dirRelative);
+    if (!scope) {
+      const base = dirRelative === '' ? '' : `${dirRelative}/`;
+      scope = gate
+        .run(() => fs.readFile(path.join(absoluteRoot, dirRelative, '.gitignore'), 'utf8'))
+        .then((text) => ({ base, rules: ignore().add(text) }), () => undefined); // unreadable or absent: ignores nothing, as in git
+      gitignores.set(dirRelative, scope);
+    }
+    return scope;
+  }
+
+  function excluded(scopes: readonly IgnoreScope[], relativePath: string, isDirectory: boolean): boolean {
+    const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+    if (ALWAYS_EXCLUDED_NAMES.has(name)) return true;
+    try {
+      return extraExcludes.ignores(relativePath + (isDirectory ? '/' : '')) || ignoredBy(scopes, relativePath, isDirectory);
+    } catch {
+      return false; // a name the ignore package cannot parse; checkRelativePath has already vetted it
+    }
+  }
+
+  /** Whether a path that exists is excluded, judged the way a listing would reach it, folder by folder. */
+  async function isExcluded(relativePath: string): Promise<boolean> {
+    const segments = relativePath.split('/');
+    const scopes: IgnoreScope[] = [];
+    for (let depth = 0; depth < segments.length; depth++) {
+      const folder = segments.slice(0, depth).join('/');
+      const scope = await gitignoreOf(folder);
+      if (scope) scopes.push(scope);
+      const isDirectory = depth < segments.length - 1;
+      if (excluded(scopes, segments.slice(0, depth + 1).join('/'), isDirectory)) return true;
+    }
+    return false;
   }
 
   async function walk(dirRelative: string, scopes: IgnoreScope[], out: WorkspaceFileEntry[], signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    const dirAbsolute = path.join(absoluteRoot, dirRelative);
     let entries: Dirent[];
     try {
-      entries = await gate.run(() => fs.readdir(dirAbsolute, { withFileTypes: true }));
+      entries = await gate.run(() => fs.readdir(path.join(absoluteRoot, dirRelative), { withFileTypes: true }));
     } catch (error) {
-      skips.push({ path: dirRelative || '.', reason: `unreadable folder (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      skips.push({ path: dirRelative || '.', reason: `unreadable folder (${errorCode(error)})` });
       return;
     }
     const prefix = dirRelative === '' ? '' : `${dirRelative}/`;
-    const local = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? await readGitignore(dirAbsolute, prefix) : undefined;
+    const local = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? await gitignoreOf(dirRelative) : undefined;
     const activeScopes = local ? [...scopes, local] : scopes;
     const subdirectories: string[] = [];
     const files: string[] = [];
     for (const entry of entries) {
       const relative = prefix + entry.name;
-      if (entry.isSymbolicLink()) {
-        // Following links would let a workspace pull in files from elsewhere (or loop forever).
+      if (ALWAYS_EXCLUDED_NAMES.has(entry.name)) continue;
+      const isDirectory = entry.isDirectory();
+      if (!isDirectory && !entry.isFile() && !entry.isSymbolicLink()) continue; // sockets, fifos, devices
+      // The same rule as every later read or write: what cannot be named safely is never offered.
+      const check = checkRelativePath(relative);
+      if (!check.ok) {
+        skips.push({ path: relative, reason: check.reason.replace(`${JSON.stringify(relative)} `, '') });
+      } else if (entry.isSymbolicLink()) {
+        // Following links would let a workspace pull in files from elsewhere (or loop forever), and a
+        // file reachable under two names could be planned twice.
         skips.push({ path: relative, reason: 'symbolic link (not followed)' });
-      } else if (entry.isDirectory()) {
-        if (ALWAYS_EXCLUDED_DIRS.has(entry.name) || ignoredBy(activeScopes, relative, true)) continue;
+      } else if (excluded(activeScopes, relative, isDirectory)) {
+        continue; // ignored on purpose: not worth a line in the log
+      } else if (isDirectory) {
         subdirectories.push(relative);
-      } else if (entry.isFile()) {
-        if (ignoredBy(activeScopes, relative, false)) continue;
-        if (isSecretPath(relative)) skips.push({ path: relative, reason: 'looks like a secret (never sent to a model)' });
-        else if (BINARY_EXTENSION.test(entry.name)) skips.push({ path: relative, reason: 'binary file' });
-        else files.push(relative);
+      } else if (BINARY_EXTENSION.test(entry.name)) {
+        skips.push({ path: relative, reason: 'binary file' });
+      } else {
+        files.push(relative);
       }
     }
     await Promise.all([
@@ -120,30 +177,42 @@ export function createNodeWorkspace(
 
     async listFiles(signal) {
       skips = [];
-      const rootScopes: IgnoreScope[] = options.extraExcludes.length > 0 ? [{ base: '', rules: ignore().add(options.extraExcludes) }] : [];
+      gitignores = new Map();
       const out: WorkspaceFileEntry[] = [];
-      await walk('', rootScopes, out, signal);
+      await walk('', [], out, signal);
       return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
 
     async readText(relativePath) {
       const absolute = await resolveInsideWorkspace(absoluteRoot, relativePath);
+      const checked = checkRelativePath(relativePath);
+      const normalized = checked.ok ? checked.path : relativePath;
       let handle: fs.FileHandle;
       try {
         handle = await fs.open(absolute, 'r');
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw new Error(`Cannot read ${relativePath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
+        throw new Error(`Cannot read ${normalized} (${errorCode(error)}).`);
       }
       try {
         const stat = await handle.stat();
-        if (!stat.isFile()) throw new Error(`${relativePath} is not a file`);
+        if (!stat.isFile()) throw new Error(`${normalized} is a folder, not a file.`);
+        // Existing files only: a new file may still be planned inside an ignored folder.
+        if (await isExcluded(normalized)) {
+          throw new Error(`${normalized} is excluded (.gitignore, node_modules or refactorOrchestrator.extraExcludes); not sent to the model.`);
+        }
         if (stat.size > options.maxFileBytes) {
-          throw new Error(`${relativePath} is ${stat.size} bytes, over the ${options.maxFileBytes}-byte limit; not sent to the model`);
+          throw new Error(`${normalized} is ${stat.size} bytes, over the ${options.maxFileBytes}-byte limit (refactorOrchestrator.maxFileBytes); not sent to the model.`);
         }
         const bytes = await handle.readFile();
-        if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) throw new Error(`${relativePath} is binary; not sent to the model`);
-        return bytes.toString('utf8');
+        if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) throw new Error(`${normalized} is binary; not sent to the model.`);
+        try {
+          // Fatal decoding: a Latin-1 file decoded leniently would be rewritten with U+FFFD in place
+          // of every accented letter. The BOM is kept; textFormat strips and restores it.
+          return decoder.decode(bytes);
+        } catch {
+          throw new Error(`${normalized} is not UTF-8 text; not sent to the model (save it as UTF-8 to include it).`);
+        }
       } finally {
         await handle.close();
       }

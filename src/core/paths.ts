@@ -22,7 +22,8 @@ const SECRET_NAMES = [
   /^\.env$/i,
   /^\.env\..+$/i,
   /^id_(rsa|dsa|ecdsa|ed25519)(\..*)?$/i,
-  /^\.(npmrc|pypirc|netrc|git-credentials|pgpass)$/i,
+  /^\.(npmrc|pypirc|netrc|git-credentials|pgpass|htpasswd)$/i,
+  /\.tfstate(\.backup)?$/i,
   /^credentials(\.json)?$/i,
   /^secrets?\.(json|ya?ml|toml)$/i,
 ];
@@ -52,6 +53,32 @@ function fullyDecoded(candidate: string): string {
 }
 
 /**
+ * A segment as Windows would open it: trailing dots and spaces are dropped and `name:stream` names
+ * an alternate data stream of `name`, so `.git./config` or `.git::$INDEX_ALLOCATION/config` reach
+ * `.git`. Compared case-insensitively, as on Windows and macOS.
+ */
+function canonicalSegment(segment: string): string {
+  return segment.split(':')[0]!.replace(/[. ]+$/, '').toLowerCase();
+}
+
+/** `..`, and what Windows reads as `..`: `.. `, `...`, `..:stream`. A lone `.` is harmless. */
+function isParentSegment(segment: string): boolean {
+  const head = segment.split(':')[0]!;
+  return head !== '.' && /^[. ]+$/.test(head);
+}
+
+/** Reasons a normalized path is off limits even though it stays inside the workspace. */
+function protectedAreaReason(normalized: string): string | undefined {
+  const segments = normalized.split('/').map(canonicalSegment);
+  if (segments.includes('.git')) return 'is inside .git/';
+  if (segments.includes('.vscode')) return 'is inside .vscode/ (editor settings and tasks can run code)';
+  const last = segments[segments.length - 1] ?? '';
+  if (last.endsWith('.code-workspace')) return 'is a .code-workspace file (it can run code)';
+  if (isSecretPath(normalized) || isSecretPath(segments.join('/'))) return 'looks like a secret file; it is never read or written';
+  return undefined;
+}
+
+/**
  * Text-level check of a workspace-relative path named by a model or a user. Returns the normalized
  * POSIX form (`./a//b` → `a/b`) or the reason it is refused.
  */
@@ -63,21 +90,19 @@ export function checkRelativePath(candidate: string): PathCheck {
   const decoded = fullyDecoded(candidate);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(decoded)) return refuse('contains control characters');
-  // Judge the strictest reading: the raw text and its decoded form must both be harmless.
+  // Judge the strictest reading: the raw text and its decoded form must both be harmless, because
+  // some consumer (a URI, a shell, a model's next message) may decode it later.
   for (const form of new Set([candidate, decoded])) {
     const slashed = form.replace(/\\/g, '/');
     if (slashed.startsWith('/') || /^[a-zA-Z]:/.test(slashed)) return refuse('is absolute; paths must be relative to the workspace');
-    if (slashed === '~' || slashed.startsWith('~/')) return refuse('points into a home folder');
-    const segments = slashed.split('/');
-    if (segments.includes('..')) return refuse('leaves the workspace (..)');
+    if (slashed.startsWith('~')) return refuse('points into a home folder');
+    if (slashed.split('/').some(isParentSegment)) return refuse('leaves the workspace (..)');
+    const normalized = path.posix.normalize(slashed);
+    const why = protectedAreaReason(normalized);
+    if (why) return refuse(why);
   }
   const normalized = path.posix.normalize(candidate.replace(/\\/g, '/')).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   if (normalized === '' || normalized === '.') return refuse('names the workspace itself, not a file');
-  const segments = normalized.split('/');
-  if (segments.some((s) => s.toLowerCase() === '.git')) return refuse('is inside .git/');
-  if (segments.some((s) => s.toLowerCase() === '.vscode')) return refuse('is inside .vscode/ (editor settings and tasks can run code)');
-  if (/\.code-workspace$/i.test(normalized)) return refuse('is a .code-workspace file (it can run code)');
-  if (isSecretPath(normalized)) return refuse('looks like a secret file; it is never read or written');
   return { ok: true, path: normalized };
 }
 
@@ -91,7 +116,8 @@ async function realpathOrUndefined(p: string): Promise<string | undefined> {
 
 function isInside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  // `..foo` is a legitimate name inside the root; only a whole `..` segment leaves it.
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
 /**

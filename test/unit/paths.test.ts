@@ -28,6 +28,17 @@ describe('paths a model may name', () => {
       ['certs/server.pem', /secret/],
       ['id_rsa', /secret/],
       ['.', /workspace itself/],
+      ['%2egit/config', /\.git/],
+      ['.GIT/config', /\.git/],
+      ['.git./config', /\.git/],
+      ['.git::$INDEX_ALLOCATION/config', /\.git/],
+      ['src/.env.', /secret/],
+      ['.../x', /leaves the workspace/],
+      ['.. /x', /leaves the workspace/],
+      ['~root/.bashrc', /home/],
+      ['%5c%5cserver%5cshare', /absolute/],
+      ['.vscode./tasks.json', /\.vscode/],
+      ['deploy/prod.tfstate', /secret/],
     ];
     for (const [candidate, reason] of refused) {
       it(`refuses ${JSON.stringify(candidate)}`, () => {
@@ -46,6 +57,9 @@ describe('paths a model may name', () => {
     it('accepts names that merely contain dots', () => {
       assert.equal(checkRelativePath('a..b/c...ts').ok, true);
       assert.equal(checkRelativePath('.github/workflows/ci.yml').ok, true);
+      assert.equal(checkRelativePath('src/..hidden.ts').ok, true);
+      assert.equal(checkRelativePath('.gitignore').ok, true);
+      assert.equal(checkRelativePath('docs/.vscode-extension-notes.md').ok, true);
     });
   });
 
@@ -91,6 +105,14 @@ describe('paths a model may name', () => {
     });
     it('refuses writing through a dangling link', async () => {
       await assert.rejects(resolveInsideWorkspace(root, 'dangling/x.ts'), /dangling/);
+    });
+    it('accepts a folder whose name merely starts with two dots', async () => {
+      fs.mkdirSync(path.join(root, '..data'), { recursive: true });
+      assert.equal(await resolveInsideWorkspace(root, '..data/x.json'), path.join(fs.realpathSync(root), '..data', 'x.json'));
+    });
+    it('accepts a symlink that stays inside the workspace', async () => {
+      fs.symlinkSync(path.join(root, 'src'), path.join(root, 'source'));
+      assert.equal(await resolveInsideWorkspace(root, 'source/a.ts'), path.join(fs.realpathSync(root), 'source', 'a.ts'));
     });
     it('applies the text check first', async () => {
       await assert.rejects(resolveInsideWorkspace(root, '../outside/victim.txt'), /leaves the workspace/);
