@@ -4,9 +4,13 @@
 // proposal never overwrites the user's own edits. Every path is confined to its workspace folder by
 // real path, not only by text.
 //
-// Save policy: the edit is applied with `isRefactoring: true`, so VS Code saves the edited files
-// (`files.refactoring.autoSave`, on by default) and the result on disk is what the review showed.
-// Undo (Edit › Undo in any of the files, or `undo`) reverts all of them as one step.
+// Save policy: applied files are saved, so the disk holds what the review showed (as the CLI's --apply
+// does). The edit goes in with `isRefactoring: true`, which makes VS Code save it when
+// `files.refactoring.autoSave` is on (the default) — but VS Code only does that for edits touching more
+// than one file, so a one-file apply is saved here, under the same setting. With the setting off,
+// applied files stay unsaved. Either way one Undo (Edit › Undo in any of the files) reverts every file
+// of the apply in the editor: created files go away, deleted ones come back; the reverted buffers are
+// then unsaved until the user saves them.
 import * as vscode from 'vscode';
 import { checkRelativePath, resolveInsideWorkspace } from '../core/paths';
 import { applyAcceptedHunks } from '../core/reviewHunks';
@@ -22,6 +26,8 @@ export interface ApplyOutcome {
   stale: string[];
   /** Change ids refused, with the reason (path outside the workspace, edit refused…). */
   refused: { id: string; reason: string }[];
+  /** Whether the applied files were saved (see the save policy above). */
+  saved: boolean;
   /** One line for the user. */
   message: string;
 }
@@ -35,7 +41,7 @@ interface PlannedWrite {
 }
 
 export async function applyAcceptedChanges(review: ReviewSession, paths: WorkspacePaths): Promise<ApplyOutcome> {
-  const outcome: ApplyOutcome = { applied: [], stale: [], refused: [], message: '' };
+  const outcome: ApplyOutcome = { applied: [], stale: [], refused: [], saved: false, message: '' };
   const writes: PlannedWrite[] = [];
 
   for (const { file, acceptedHunks } of review.acceptedFiles()) {
@@ -66,6 +72,7 @@ export async function applyAcceptedChanges(review: ReviewSession, paths: Workspa
         outcome.applied.push(write.file.id);
         review.markApplied(write.file.id, write.acceptedHunks);
       }
+      outcome.saved = await saveApplied(writes);
     } else {
       for (const write of writes) outcome.refused.push({ id: write.file.id, reason: `${write.file.path}: VS Code did not apply the edit` });
     }
@@ -73,6 +80,15 @@ export async function applyAcceptedChanges(review: ReviewSession, paths: Workspa
 
   outcome.message = describeOutcome(review, outcome);
   return outcome;
+}
+
+/** Saves what the edit left unsaved, unless the user turned refactoring auto-save off. */
+async function saveApplied(writes: readonly PlannedWrite[]): Promise<boolean> {
+  if (vscode.workspace.getConfiguration('files').get<boolean>('refactoring.autoSave') === false) return false;
+  const targets = new Set(writes.filter((write) => write.file.action !== 'delete').map((write) => write.uri.toString()));
+  const unsaved = vscode.workspace.textDocuments.filter((document) => document.isDirty && targets.has(document.uri.toString()));
+  const results = await Promise.all(unsaved.map((document) => document.save()));
+  return results.every(Boolean);
 }
 
 /** Undefined when writing `relative` inside `folder` is safe, else why not. */
@@ -107,7 +123,8 @@ function describeOutcome(review: ReviewSession, outcome: ApplyOutcome): string {
   const parts: string[] = [];
   if (outcome.applied.length > 0) {
     const count = outcome.applied.length;
-    parts.push(`Applied ${count} ${count === 1 ? 'file' : 'files'} and saved; one Undo reverts ${count === 1 ? 'it' : 'them all'}.`);
+    const files = `${count} ${count === 1 ? 'file' : 'files'}`;
+    parts.push(`${outcome.saved ? `Applied and saved ${files}` : `Applied ${files} (not saved)`}; one Undo reverts ${count === 1 ? 'it' : 'them all'}.`);
   }
   if (outcome.stale.length > 0) {
     parts.push(`Not applied, changed since they were read: ${outcome.stale.map(name).join(', ')}. Re-run them from the review.`);

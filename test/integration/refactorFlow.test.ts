@@ -262,8 +262,35 @@ describe('Refactor Across Files in the extension host', function () {
     assert.deepEqual(outcome.stale, [idOf(review, at('mine.ts'))]);
     assert.deepEqual(outcome.applied, [idOf(review, at('theirs.ts'))]);
     assert.equal(await diskText(at('mine.ts')), 'the user edited this\n', 'the user’s edit survives');
-    assert.equal(await diskText(at('theirs.ts')), 'from the model\n');
+    assert.equal(await diskText(at('theirs.ts')), 'from the model\n', 'a one-file apply is saved too');
+    assert.equal(outcome.saved, true);
     assert.equal(review.fileView(idOf(review, at('mine.ts')))?.stale, true);
+  });
+
+  it('leaves applied files unsaved when the user turned refactoring auto-save off', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('refactoring.autoSave', false, vscode.ConfigurationTarget.Global);
+    try {
+      const at = await makeFixture({ 'p.ts': 'p\n', 'q.ts': 'q\n' });
+      server.setScript(
+        modelScript([
+          { path: at('p.ts'), action: 'modify', proposed: 'P\n' },
+          { path: at('q.ts'), action: 'modify', proposed: 'Q\n' },
+        ]),
+      );
+      await run('Capitalise');
+      await send({ type: 'setAllDecisions', decision: 'accepted' });
+      const outcome = await api.controller.applyAccepted();
+
+      assert.equal(outcome?.saved, false);
+      assert.equal(await diskText(at('p.ts')), 'p\n', 'nothing saved to disk');
+      const document = await vscode.workspace.openTextDocument(uriOf(at('p.ts')));
+      assert.equal(document.getText(), 'P\n');
+      assert.ok(document.isDirty);
+    } finally {
+      await files.update('refactoring.autoSave', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.files.saveAll');
+    }
   });
 
   it('marks a proposal stale as soon as its file is edited in an editor', async () => {
