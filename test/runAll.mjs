@@ -62,11 +62,11 @@ if (!ok) {
 ok = step('unit tests', () => mocha('unit', 'test/.mocharc.unit.json')) && ok;
 
 if (process.env.RO_SKIP_INTEGRATION !== '1') {
-  ok = step('provision test host', () => run(process.execPath, ['out/test/host/provision.js'])) && ok;
+  ok = step('provision test host', () => run(process.execPath, ['test/host/provision.mjs'])) && ok;
   ok =
     step(`integration tests (${process.env.RO_TEST_HOST === 'electron' ? 'VS Code via test-electron' : 'code-server'})`, () => {
       const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ro-integration-')), 'report.json');
-      const passed = run(process.execPath, ['out/test/host/runIntegration.js'], { RO_SUMMARY_JSON: report });
+      const passed = run(process.execPath, ['test/host/runIntegration.mjs'], { RO_SUMMARY_JSON: report });
       return countFrom('integration', report, passed);
     }) && ok;
 }

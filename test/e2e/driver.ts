@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { copyWorkspace, openWorkbench, startCodeServer, type RunningCodeServer, type Workbench } from '../host/codeServer';
-import { provisionTestHost, repoRoot } from '../host/provision';
+import { repoRoot } from '../host/provision';
 
 export const SCREENSHOT_DIR = path.join(repoRoot, 'test-results', 'screenshots');
 
@@ -22,14 +22,16 @@ export class WorkbenchDriver {
     private readonly workbench: Workbench,
   ) {}
 
+  /** code-server (provisioned if needed) on a fresh copy of the fixture, and Chromium on it. */
   static async launch(options: DriverOptions = {}): Promise<WorkbenchDriver> {
-    provisionTestHost();
     const workspace = copyWorkspace(options.fixture);
-    const server = await startCodeServer({ workspace, ...(options.userSettings ? { userSettings: options.userSettings } : {}), ...(options.env ? { env: options.env } : {}) });
+    let server: RunningCodeServer | undefined;
     try {
-      return new WorkbenchDriver(workspace, server, await openWorkbench(server.folderUrl));
+      server = await startCodeServer({ workspace, ...(options.userSettings ? { userSettings: options.userSettings } : {}), ...(options.env ? { env: options.env } : {}) });
+      return new WorkbenchDriver(workspace, server, await openWorkbench(server));
     } catch (error) {
-      await server.stop();
+      await server?.stop();
+      fs.rmSync(workspace, { recursive: true, force: true });
       throw error;
     }
   }
@@ -92,11 +94,29 @@ export class WorkbenchDriver {
   }
 
   /**
-   * The content frame of a webview. VS Code nests it twice: an outer iframe owned by the workbench,
-   * and the `#active-frame` holding the extension's HTML.
+   * The content frame of a webview. VS Code nests it twice: an outer iframe owned by the workbench
+   * (which carries no title of its own), and the `#active-frame` holding the extension's HTML.
+   * `titleOrSelector` picks the webview whose HTML `<title>` equals it, or that contains an element
+   * matching it as a CSS selector; without it, the newest webview. Waits for one to appear.
    */
-  webviewFrame(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  async webviewFrame(titleOrSelector?: string, timeoutMs = 30_000): Promise<FrameLocator> {
+    const outer = 'iframe.webview.ready';
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const count = await this.page.locator(outer).count();
+      for (let index = count - 1; index >= 0; index--) {
+        const inner = this.page.frameLocator(outer).nth(index).frameLocator('#active-frame');
+        if (titleOrSelector === undefined) {
+          if ((await inner.locator('body').count().catch(() => 0)) > 0) return inner;
+          continue;
+        }
+        const title = await inner.locator('title').first().textContent({ timeout: 1_000 }).catch(() => null);
+        if (title?.trim() === titleOrSelector) return inner;
+        if ((await inner.locator(titleOrSelector).count().catch(() => 0)) > 0) return inner;
+      }
+      if (Date.now() > deadline) throw new Error(`no webview ${titleOrSelector === undefined ? '' : `matching "${titleOrSelector}" `}appeared within ${timeoutMs / 1000} s (${count} webview frames open)`);
+      await this.page.waitForTimeout(250);
+    }
   }
 
   async screenshot(name: string): Promise<string> {

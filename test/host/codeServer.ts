@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumPath, codeServerEntry, nodeBinary, repoRoot } from './provision';
+import { provisionTestHost, repoRoot, type TestHost } from './provision';
 
 export interface CodeServerOptions {
   workspace: string;
@@ -17,6 +17,8 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   userSettings?: Record<string, unknown>;
   port?: number;
+  /** Where code-server and Chromium are; provisioned (a no-op once cached) when not given. */
+  host?: TestHost;
 }
 
 export interface RunningCodeServer {
@@ -24,6 +26,7 @@ export interface RunningCodeServer {
   /** The workbench URL with the workspace folder open. */
   folderUrl: string;
   userDataDir: string;
+  host: TestHost;
   output(): string;
   stop(): Promise<void>;
 }
@@ -65,16 +68,19 @@ function get(url: string): Promise<number> {
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
+  const host = options.host ?? provisionTestHost();
   const port = options.port ?? (await freePort());
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-code-server-'));
   const userDataDir = path.join(scratch, 'user-data');
   const extensionsDir = path.join(scratch, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.tips.enabled': false, ...options.userSettings }, null, 2),
-  );
+  const settings = JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.tips.enabled': false, ...options.userSettings }, null, 2);
+  // The workbench is a remote window: machine-scoped settings (our endpoint and models) are read
+  // from the Machine settings there, the rest from User settings.
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), settings);
+  fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), settings);
   stageOurExtension(extensionsDir);
   for (const extra of options.extraExtensions ?? []) {
     const manifest = JSON.parse(fs.readFileSync(path.join(extra, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
@@ -83,15 +89,28 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 
   let output = '';
   const child: ChildProcess = spawn(
-    nodeBinary,
-    [codeServerEntry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', options.workspace],
+    host.nodeBinary,
+    [host.codeServerEntry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', options.workspace],
     { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // code-server runs in its own process group (so stop() ends its extension host too); if this
+  // process dies without calling stop(), the group must not outlive it.
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  process.once('exit', killOnExit);
 
   const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
     if (child.exitCode === null && child.pid !== undefined) {
       try {
         process.kill(-child.pid, 'SIGTERM');
@@ -117,7 +136,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { url, folderUrl: `${url}/?folder=${encodeURIComponent(options.workspace)}`, userDataDir, output: () => output, stop };
+  return { url, folderUrl: `${url}/?folder=${encodeURIComponent(options.workspace)}`, userDataDir, host, output: () => output, stop };
 }
 
 export interface Workbench {
@@ -125,13 +144,21 @@ export interface Workbench {
   page: Page;
 }
 
-/** Opens the workbench in Debian's Chromium and waits for it to render. */
-export async function openWorkbench(folderUrl: string): Promise<Workbench> {
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(folderUrl);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  return { browser, page };
+/**
+ * Opens the workbench in Debian's Chromium (never a downloaded browser) and waits for it to render.
+ * This connection is also what starts the remote extension host.
+ */
+export async function openWorkbench(server: RunningCodeServer): Promise<Workbench> {
+  const browser = await chromium.launch({ executablePath: server.host.chromiumPath, headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.folderUrl);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    return { browser, page };
+  } catch (error) {
+    await browser.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** A temp copy of a fixture workspace, so tests may change files freely. */

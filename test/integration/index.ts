@@ -1,6 +1,8 @@
-// The integration suite's entry, in the shape @vscode/test-electron expects (`run()` resolves or
-// rejects), also called by the code-server runner extension. When RO_TEST_RESULTS is set, each test's
-// outcome is written there as it happens, since the extension host's console is not the harness's.
+// The integration suite's entry in the shape @vscode/test-electron expects (`run()` resolves, or
+// rejects when a test failed), also called by the code-server runner extension
+// (test/host/runner-extension). The extension host's console is not the harness's, so when
+// RO_TEST_RESULTS names a file, every outcome is written there as it happens:
+// { passed, failed, pending, done, failures: [{ title, error }], tests: [...] }.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -12,21 +14,37 @@ interface TestOutcome {
   error?: string;
 }
 
+function testFilesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return testFilesUnder(full);
+      return entry.isFile() && entry.name.endsWith('.test.js') ? [full] : [];
+    })
+    .sort();
+}
+
+/** Replaces the file in one step, so the harness polling it never reads half a write. */
+function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, file);
+}
+
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const only = process.env.RO_TEST_GREP;
   if (only) mocha.grep(only);
-  const testsRoot = __dirname;
-  for (const file of fs.readdirSync(testsRoot).filter((f) => f.endsWith('.test.js')).sort()) {
-    mocha.addFile(path.join(testsRoot, file));
-  }
+  for (const file of testFilesUnder(__dirname)) mocha.addFile(file);
 
   const resultsFile = process.env.RO_TEST_RESULTS;
   const outcomes: TestOutcome[] = [];
   const record = (done: boolean): void => {
     if (!resultsFile) return;
     const count = (state: TestOutcome['state']): number => outcomes.filter((o) => o.state === state).length;
-    fs.writeFileSync(resultsFile, JSON.stringify({ passed: count('passed'), failed: count('failed'), pending: count('pending'), done, tests: outcomes }));
+    const failures = outcomes.filter((o) => o.state === 'failed').map(({ title, error }) => ({ title, error: error ?? '' }));
+    writeAtomically(resultsFile, JSON.stringify({ passed: count('passed'), failed: count('failed'), pending: count('pending'), done, failures, tests: outcomes }));
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -39,6 +57,7 @@ export async function run(): Promise<void> {
       outcomes.push({ title: test.fullTitle(), state: 'passed', durationMs: test.duration ?? 0 });
       record(false);
     });
+    // Also hook failures ("before all" hook…), which mocha reports here with the hook as the test.
     runner.on('fail', (test, error: Error) => {
       outcomes.push({ title: test.fullTitle(), state: 'failed', error: error.stack ?? error.message });
       record(false);

@@ -10,10 +10,11 @@ exports.activate = function activate() {
       .then(() => require(suite).run())
       .catch((error) => {
         const fs = require('fs');
-        let summary = { passed: 0, failed: 0, pending: 0, tests: [] };
+        let summary = { passed: 0, failed: 0, pending: 0, failures: [], tests: [] };
         try { summary = JSON.parse(fs.readFileSync(results, 'utf8')); } catch { /* nothing written yet */ }
         if (summary.done) return; // the suite ran to the end; its failures are already recorded
         summary.crashed = String(error && error.stack ? error.stack : error);
+        summary.failures = [...(summary.failures || []), { title: 'loading the integration suite', error: summary.crashed }];
         summary.done = true;
         fs.writeFileSync(results, JSON.stringify(summary));
       });
