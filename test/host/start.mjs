@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { provisionTestHost } from './provision.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -65,7 +66,6 @@ if (!fs.existsSync(launcher)) {
   process.exit(1);
 }
 const { copyWorkspace, startCodeServer } = require(launcher);
-const { provisionTestHost } = require(path.join(root, 'out', 'test', 'host', 'provision.js'));
 
 const endpoint = process.env.RO_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startDemoModel();
 const settings = modelSettings(endpoint);
@@ -92,9 +92,9 @@ if (onPath('code')) {
     if (code.exitCode === null) code.kill();
   };
 } else {
-  provisionTestHost();
+  const host = provisionTestHost();
   const port = process.env.PORT ? Number(process.env.PORT) : undefined;
-  const server = await startCodeServer({ workspace, userSettings: settings, env, ...(port ? { port } : {}) });
+  const server = await startCodeServer({ workspace, host, userSettings: settings, env, ...(port ? { port } : {}) });
   console.log(`\nRefactor Orchestrator in code-server: ${server.folderUrl}`);
   console.log(`Workspace (a copy of test/fixtures/sample-workspace): ${workspace}`);
   console.log(Object.keys(settings).length > 0 ? `Model settings: ${JSON.stringify(settings)}` : 'No model configured: set RO_BASE_URL/RO_MODEL and OPENAI_API_KEY, or use "Refactor Orchestrator: Set API Key".');
