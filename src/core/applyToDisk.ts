@@ -28,16 +28,27 @@ async function currentText(absolute: string): Promise<string | undefined> {
   }
 }
 
-/** Write via a temporary sibling and rename, so a crash never leaves a half-written file. */
-async function writeAtomically(absolute: string, text: string): Promise<void> {
+/**
+ * Refuses a file marked read-only. Checks the mode bits themselves: access() says yes to root, and a
+ * user who marked a file read-only meant it for every tool, deletes included (POSIX would allow one).
+ */
+async function assertWritable(absolute: string): Promise<number | undefined> {
   const mode = await fs.stat(absolute).then((s) => s.mode, () => undefined);
-  // Honour the read-only bits themselves: access() says yes to root, and a user who marked a file
-  // read-only meant it for every tool.
   if (mode !== undefined && (mode & 0o222) === 0) throw Object.assign(new Error('read-only'), { code: 'EACCES' });
   if (mode !== undefined) await fs.access(absolute, fs.constants.W_OK);
+  return mode;
+}
+
+/** Write via a temporary sibling and rename, so a crash never leaves a half-written file. */
+async function writeAtomically(absolute: string, text: string): Promise<void> {
+  const mode = await assertWritable(absolute);
   const temporary = path.join(path.dirname(absolute), `.${path.basename(absolute)}.${randomBytes(6).toString('hex')}.tmp`);
-  await fs.writeFile(temporary, text, { encoding: 'utf8', ...(mode !== undefined ? { mode } : {}) });
+  // 'wx': never reuse whatever already sits at the temporary name (a planted link included).
+  await fs.writeFile(temporary, text, { encoding: 'utf8', flag: 'wx' });
   try {
+    // chmod, not writeFile's mode option: that one passes through the umask, which turned a
+    // group-writable 0775 script into 0755.
+    if (mode !== undefined) await fs.chmod(temporary, mode & 0o7777);
     await fs.rename(temporary, absolute);
   } catch (error) {
     await fs.rm(temporary, { force: true });
@@ -56,6 +67,7 @@ async function applyOne(root: string, change: DiskChange): Promise<string | unde
     return 'it changed on disk since it was read (stale); re-run to refresh the proposal';
   }
   if (change.action === 'delete') {
+    await assertWritable(absolute);
     await fs.rm(absolute);
     return undefined;
   }

@@ -64,6 +64,21 @@ describe('applying proposals to disk (the CLI --apply)', () => {
     assert.equal(read('src/a.ts'), 'a1\n');
   });
 
+  it('keeps the file mode, group-writable and executable bits included', async () => {
+    fs.chmodSync(path.join(root, 'src/a.ts'), 0o775);
+    const outcome = await applyChangesToDisk(root, [{ path: 'src/a.ts', action: 'modify', original: 'a1\n', proposed: 'a2\n' }]);
+    assert.deepEqual(outcome.applied, ['src/a.ts']);
+    assert.equal(fs.statSync(path.join(root, 'src/a.ts')).mode & 0o777, 0o775);
+  });
+
+  it('refuses to delete a read-only file', async () => {
+    fs.chmodSync(path.join(root, 'src/a.ts'), 0o444);
+    const outcome = await applyChangesToDisk(root, [{ path: 'src/a.ts', action: 'delete', original: 'a1\n', proposed: null }]);
+    assert.deepEqual(outcome.applied, []);
+    assert.match(outcome.refused[0]?.reason ?? '', /read-only/);
+    assert.equal(read('src/a.ts'), 'a1\n');
+  });
+
   it('never writes through a symlink planted to lead outside', async () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-outside-'));
     fs.symlinkSync(outside, path.join(root, 'gen'));
