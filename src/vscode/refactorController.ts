@@ -39,6 +39,8 @@ export class RefactorController implements vscode.Disposable {
   private reviewLifetime: AbortController | undefined;
   private runAbort: AbortController | undefined;
   private panel: ReviewPanel | undefined;
+  /** While our own edit is being applied, its document changes are not the user's edits. */
+  private applying = false;
   private paths = WorkspacePaths.current();
   private readonly diagnostics = new FindingDiagnostics();
   private readonly content = new ReviewContentProvider();
@@ -167,7 +169,13 @@ export class RefactorController implements vscode.Disposable {
       review.notify('warning', 'Wait for the run to finish before applying.');
       return undefined;
     }
-    const outcome = await applyAcceptedChanges(review, this.paths);
+    this.applying = true;
+    let outcome: ApplyOutcome;
+    try {
+      outcome = await applyAcceptedChanges(review, this.paths);
+    } finally {
+      this.applying = false;
+    }
     this.log.info(`Apply: ${outcome.message}`);
     this.refreshDiagnostics();
     review.notify(outcome.stale.length > 0 || outcome.refused.length > 0 ? 'warning' : 'info', outcome.message);
@@ -246,7 +254,7 @@ export class RefactorController implements vscode.Disposable {
   /** An edit to a file under review makes its proposal stale: it no longer starts from what the user has. */
   private noticeEdit(document: vscode.TextDocument): void {
     const review = this.review;
-    if (!review || document.uri.scheme === REVIEW_SCHEME) return;
+    if (!review || this.applying || document.uri.scheme === REVIEW_SCHEME) return;
     const path = this.paths.pathOf(document.uri);
     if (!path) return;
     const file = review.session.files.find((candidate) => candidate.path === path);

@@ -125,6 +125,7 @@ export class ReviewSession implements vscode.Disposable {
     review.acceptedWhole = false;
     review.rejected = false;
     this.changeEmitter.fire({ kind: 'file', id });
+    this.changeEmitter.fire({ kind: 'session' }); // what can be applied changed
   }
 
   markApplied(id: string, acceptedHunks: ReadonlySet<number>): void {
@@ -133,6 +134,7 @@ export class ReviewSession implements vscode.Disposable {
     review.applied = true;
     review.appliedHunks = acceptedHunks;
     this.changeEmitter.fire({ kind: 'file', id });
+    this.changeEmitter.fire({ kind: 'session' }); // what can be applied changed
   }
 
   isStale(id: string): boolean {

@@ -146,8 +146,9 @@ function renderPlan(): void {
       ),
     ),
   );
-  const wasOpen = planSection.querySelector('details')?.open ?? false;
-  details.open = wasOpen;
+  // A short plan starts open; after that the user's choice stays.
+  const previous = planSection.querySelector('details');
+  details.open = previous ? previous.open : plan.changes.length <= 8;
   planSection.replaceChildren(h('p', { class: 'plan-summary' }, plan.summary), details);
 }
 

@@ -102,6 +102,8 @@ describe('the review panel (Playwright in code-server)', () => {
     await review.locator('.notice', { hasText: 'Applied and saved 1 file' }).waitFor({ timeout: 30_000 });
     await review.locator(`article[aria-label="${TYPES}"] .badge.applied`).waitFor();
     await driver.screenshot('review-applied');
+    assert.equal(await review.locator(`article[aria-label="${TYPES}"] .badge.status-stale`).count(), 0, 'the applied file is not shown as changed since read');
+    assert.ok(await review.getByRole('button', { name: 'Apply accepted changes' }).isDisabled(), 'nothing is left to apply');
 
     assert.equal(fs.readFileSync(path.join(driver.workspace, TYPES), 'utf8'), proposals[TYPES]);
     assert.equal(fs.readFileSync(path.join(driver.workspace, STORE), 'utf8'), originals[STORE]);

@@ -210,7 +210,10 @@ describe('Refactor Across Files in the extension host', function () {
     const dirty = vscode.workspace.textDocuments.filter((document) => document.isDirty && document.uri.path.includes(at('')));
     assert.deepEqual(dirty.map((document) => document.uri.path), [], 'applied files are saved (isRefactoring)');
     assert.ok(review.isApplied(big));
+    assert.equal(review.fileView(big)?.stale, false, 'our own edit does not make the file look stale');
+    assert.deepEqual(review.fileView(big)?.acceptedHunks, [1]);
     assert.ok(!review.isApplied(idOf(review, at('rejected.ts'))));
+    assert.equal(review.sessionView().canApply, false, 'nothing is left to apply');
   });
 
   it('reverts every applied file with one undo', async () => {
