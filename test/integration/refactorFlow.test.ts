@@ -270,6 +270,24 @@ describe('Refactor Across Files in the extension host', function () {
     assert.equal(review.fileView(idOf(review, at('mine.ts')))?.stale, true);
   });
 
+  it('re-runs a stale file from its current text, after which it can be applied', async () => {
+    const at = await makeFixture({ 'r.ts': 'first\n' });
+    server.setScript(modelScript([{ path: at('r.ts'), action: 'modify', proposed: 'from the model\n' }]));
+    const review = await run('Change r');
+    const id = idOf(review, at('r.ts'));
+    await vscode.workspace.fs.writeFile(uriOf(at('r.ts')), new TextEncoder().encode('edited by the user\n'));
+    await send({ type: 'setFileDecision', id, decision: 'accepted' });
+    assert.deepEqual((await api.controller.applyAccepted())?.stale, [id]);
+
+    await send({ type: 'rerun', id });
+
+    assert.equal(review.fileView(id)?.stale, false);
+    assert.equal(review.session.file(id)?.original, 'edited by the user\n', 'the worker started from the current text');
+    await send({ type: 'setFileDecision', id, decision: 'accepted' });
+    assert.deepEqual((await api.controller.applyAccepted())?.applied, [id]);
+    assert.equal(await diskText(at('r.ts')), 'from the model\n');
+  });
+
   it('leaves applied files unsaved when the user turned refactoring auto-save off', async () => {
     const files = vscode.workspace.getConfiguration('files');
     await files.update('refactoring.autoSave', false, vscode.ConfigurationTarget.Global);
