@@ -3,7 +3,7 @@
 // huge files), and anything a symlink would pull in from outside the workspace. Each skip is recorded
 // with its reason so the user can be told what was left out.
 import * as fs from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import { statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { checkRelativePath, resolveInsideWorkspace } from './paths';
@@ -25,9 +25,10 @@ const ALWAYS_EXCLUDED_NAMES = new Set(['.git', 'node_modules']);
 // Known binary formats are left out by name so listing never has to open them; anything else that
 // turns out to hold a NUL byte is refused when read.
 const BINARY_EXTENSION = /\.(png|jpe?g|gif|bmp|ico|icns|webp|avif|tiff?|psd|zip|gz|tgz|bz2|xz|zst|7z|rar|tar|jar|war|class|pdf|docx?|xlsx?|pptx?|odt|woff2?|ttf|otf|eot|exe|dll|so|dylib|o|a|lib|obj|bin|dat|wasm|mp3|mp4|m4a|mov|avi|mkv|webm|wav|flac|ogg|sqlite3?|db|pyc|pyo|node|vsix|lockb)$/i;
-// Enough parallel file-system calls to hide latency, few enough to stay far from the descriptor limit.
-const FS_CONCURRENCY = 64;
+// Folders read at once: enough to hide latency, few enough to stay far from the descriptor limit.
+const FS_CONCURRENCY = 16;
 const BINARY_SNIFF_BYTES = 8000;
+const STAT_SLICE = 128;
 
 interface IgnoreScope {
   /** Directory the .gitignore lives in, relative to the root ('' for the root), with a trailing slash. */
@@ -35,21 +36,16 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
-/** Limits how many file-system calls run at once, so huge trees don't exhaust file descriptors. */
-class Gate {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
+/**
+ * Runs `task` over `items` with at most `limit` in flight. A pool of workers, not one promise per
+ * item: a 50,000-file tree would otherwise hold 50,000 pending promises and their closures at once.
+ */
+async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
@@ -69,6 +65,25 @@ function ignoredBy(scopes: readonly IgnoreScope[], relativePath: string, isDirec
   return false;
 }
 
+/**
+ * Reads a file whose size fstat reported, usually in one call (handle.readFile would fstat again,
+ * which shows when a summary reads thousands of files). A file that grew meanwhile is read to its end.
+ */
+async function readAll(handle: fs.FileHandle, size: number, maxBytes: number, name: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (let want = size + 1; ; want = 64 * 1024) {
+    const buffer = Buffer.allocUnsafe(want);
+    const { bytesRead } = await handle.read(buffer, 0, want, total);
+    if (bytesRead === 0) break;
+    chunks.push(buffer.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > maxBytes) throw new Error(`${name} grew past the ${maxBytes}-byte limit (refactorOrchestrator.maxFileBytes) while being read; not sent to the model.`);
+    if (bytesRead < want) break; // a regular file reads short only at its end
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? String(error);
 }
@@ -79,7 +94,6 @@ export function createNodeWorkspace(
 ): WorkspaceAccess & { root: string; skipped(): SkippedFile[] } {
   const absoluteRoot = path.resolve(root);
   let skips: SkippedFile[] = [];
-  const gate = new Gate(FS_CONCURRENCY);
   // The user's own excludes win over any .gitignore negation, so they are checked on their own.
   const extraExcludes = ignore().add(options.extraExcludes);
   // .gitignore rules per folder ('' = root); refreshed by every listing so edits to them are seen.
@@ -90,8 +104,8 @@ export function createNodeWorkspace(
     let scope = gitignores.get(dirRelative);
     if (!scope) {
       const base = dirRelative === '' ? '' : `${dirRelative}/`;
-      scope = gate
-        .run(() => fs.readFile(path.join(absoluteRoot, dirRelative, '.gitignore'), 'utf8'))
+      scope = fs
+        .readFile(path.join(absoluteRoot, dirRelative, '.gitignore'), 'utf8')
         .then((text) => ({ base, rules: ignore().add(text) }), () => undefined); // unreadable or absent: ignores nothing, as in git
       gitignores.set(dirRelative, scope);
     }
@@ -122,20 +136,24 @@ export function createNodeWorkspace(
     return false;
   }
 
-  async function walk(dirRelative: string, scopes: IgnoreScope[], out: WorkspaceFileEntry[], signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
+  interface Folder {
+    relative: string;
+    /** .gitignore scopes that apply inside it, outermost first. */
+    scopes: IgnoreScope[];
+  }
+
+  /** Reads one folder: sorts its entries into subfolders to visit and files to size, recording skips. */
+  async function readFolder(folder: Folder, subfolders: Folder[], files: string[]): Promise<void> {
     let entries: Dirent[];
     try {
-      entries = await gate.run(() => fs.readdir(path.join(absoluteRoot, dirRelative), { withFileTypes: true }));
+      entries = await fs.readdir(path.join(absoluteRoot, folder.relative), { withFileTypes: true });
     } catch (error) {
-      skips.push({ path: dirRelative || '.', reason: `unreadable folder (${errorCode(error)})` });
+      skips.push({ path: folder.relative || '.', reason: `unreadable folder (${errorCode(error)})` });
       return;
     }
-    const prefix = dirRelative === '' ? '' : `${dirRelative}/`;
-    const local = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? await gitignoreOf(dirRelative) : undefined;
-    const activeScopes = local ? [...scopes, local] : scopes;
-    const subdirectories: string[] = [];
-    const files: string[] = [];
+    const prefix = folder.relative === '' ? '' : `${folder.relative}/`;
+    const local = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? await gitignoreOf(folder.relative) : undefined;
+    const scopes = local ? [...folder.scopes, local] : folder.scopes;
     for (const entry of entries) {
       const relative = prefix + entry.name;
       if (ALWAYS_EXCLUDED_NAMES.has(entry.name)) continue;
@@ -149,25 +167,42 @@ export function createNodeWorkspace(
         // Following links would let a workspace pull in files from elsewhere (or loop forever), and a
         // file reachable under two names could be planned twice.
         skips.push({ path: relative, reason: 'symbolic link (not followed)' });
-      } else if (excluded(activeScopes, relative, isDirectory)) {
+      } else if (excluded(scopes, relative, isDirectory)) {
         continue; // ignored on purpose: not worth a line in the log
       } else if (isDirectory) {
-        subdirectories.push(relative);
+        subfolders.push({ relative, scopes });
       } else if (BINARY_EXTENSION.test(entry.name)) {
         skips.push({ path: relative, reason: 'binary file' });
       } else {
         files.push(relative);
       }
     }
-    await Promise.all([
-      ...files.map(async (relative) => {
-        const stat = await gate.run(() => fs.stat(path.join(absoluteRoot, relative))).catch(() => undefined);
-        if (!stat) return;
+  }
+
+  async function listAll(signal: AbortSignal): Promise<WorkspaceFileEntry[]> {
+    const files: string[] = [];
+    // Breadth first, one level at a time, each level's folders read by a bounded pool.
+    for (let level: Folder[] = [{ relative: '', scopes: [] }]; level.length > 0; ) {
+      signal.throwIfAborted();
+      const next: Folder[] = [];
+      await forEachLimited(level, FS_CONCURRENCY, (folder) => readFolder(folder, next, files));
+      level = next;
+    }
+    const out: WorkspaceFileEntry[] = [];
+    // Sizes by synchronous stat in small slices, yielding between them: in Node 20 an async stat is a
+    // thread-pool round trip costing ~3x a sync one (50,000 files: ~0.9 s against ~0.3 s), while a
+    // slice of 128 cached stats holds the event loop for about a millisecond.
+    for (let start = 0; start < files.length; start += STAT_SLICE) {
+      signal.throwIfAborted();
+      for (const relative of files.slice(start, start + STAT_SLICE)) {
+        const stat = statSync(path.join(absoluteRoot, relative), { throwIfNoEntry: false });
+        if (!stat) continue; // deleted while listing
         if (stat.size > options.maxFileBytes) skips.push({ path: relative, reason: `larger than ${options.maxFileBytes} bytes` });
         else out.push({ path: relative, size: stat.size });
-      }),
-      ...subdirectories.map((relative) => walk(relative, activeScopes, out, signal)),
-    ]);
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   return {
@@ -178,9 +213,7 @@ export function createNodeWorkspace(
     async listFiles(signal) {
       skips = [];
       gitignores = new Map();
-      const out: WorkspaceFileEntry[] = [];
-      await walk('', [], out, signal);
-      return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      return listAll(signal);
     },
 
     async readText(relativePath) {
@@ -204,7 +237,7 @@ export function createNodeWorkspace(
         if (stat.size > options.maxFileBytes) {
           throw new Error(`${normalized} is ${stat.size} bytes, over the ${options.maxFileBytes}-byte limit (refactorOrchestrator.maxFileBytes); not sent to the model.`);
         }
-        const bytes = await handle.readFile();
+        const bytes = await readAll(handle, stat.size, options.maxFileBytes, normalized);
         if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) throw new Error(`${normalized} is binary; not sent to the model.`);
         try {
           // Fatal decoding: a Latin-1 file decoded leniently would be rewritten with U+FFFD in place

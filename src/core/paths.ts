@@ -19,7 +19,7 @@ export class PathRejectedError extends Error {
 // only hide useful context from the planner.
 const ENV_TEMPLATE = /^\.env\.(example|sample|template|dist|defaults)$/i;
 const SECRET_NAMES = [
-  /^\.env$/i,
+  /^\.env(rc)?$/i,
   /^\.env\..+$/i,
   /^id_(rsa|dsa|ecdsa|ed25519)(\..*)?$/i,
   /^\.(npmrc|pypirc|netrc|git-credentials|pgpass|htpasswd)$/i,
@@ -38,6 +38,7 @@ export function isSecretPath(relativePath: string): boolean {
 
 /** Decodes percent-escapes until stable, so `%252e%252e` cannot smuggle `..` past the check. */
 function fullyDecoded(candidate: string): string {
+  if (!candidate.includes('%')) return candidate;
   let current = candidate;
   for (let i = 0; i < 5; i++) {
     let next: string;
@@ -52,19 +53,29 @@ function fullyDecoded(candidate: string): string {
   return current;
 }
 
+/** A segment up to any `:stream` suffix (an NTFS alternate data stream of the named file). */
+function streamOwner(segment: string): string {
+  const colon = segment.indexOf(':');
+  return colon === -1 ? segment : segment.slice(0, colon);
+}
+
 /**
  * A segment as Windows would open it: trailing dots and spaces are dropped and `name:stream` names
- * an alternate data stream of `name`, so `.git./config` or `.git::$INDEX_ALLOCATION/config` reach
- * `.git`. Compared case-insensitively, as on Windows and macOS.
+ * a stream of `name`, so `.git./config` or `.git::$INDEX_ALLOCATION/config` reach `.git`. Compared
+ * case-insensitively, as on Windows and macOS.
  */
 function canonicalSegment(segment: string): string {
-  return segment.split(':')[0]!.replace(/[. ]+$/, '').toLowerCase();
+  const owner = streamOwner(segment);
+  const last = owner.charCodeAt(owner.length - 1);
+  return (last === 0x2e || last === 0x20 ? owner.replace(/[. ]+$/, '') : owner).toLowerCase();
 }
 
 /** `..`, and what Windows reads as `..`: `.. `, `...`, `..:stream`. A lone `.` is harmless. */
 function isParentSegment(segment: string): boolean {
-  const head = segment.split(':')[0]!;
-  return head !== '.' && /^[. ]+$/.test(head);
+  const first = segment.charCodeAt(0);
+  if (first !== 0x2e && first !== 0x20) return false;
+  const owner = streamOwner(segment);
+  return owner !== '.' && /^[. ]+$/.test(owner);
 }
 
 /** Reasons a normalized path is off limits even though it stays inside the workspace. */
@@ -74,9 +85,13 @@ function protectedAreaReason(normalized: string): string | undefined {
   if (segments.includes('.vscode')) return 'is inside .vscode/ (editor settings and tasks can run code)';
   const last = segments[segments.length - 1] ?? '';
   if (last.endsWith('.code-workspace')) return 'is a .code-workspace file (it can run code)';
-  if (isSecretPath(normalized) || isSecretPath(segments.join('/'))) return 'looks like a secret file; it is never read or written';
+  const canonical = segments.join('/');
+  if (isSecretPath(normalized) || (canonical !== normalized && isSecretPath(canonical))) return 'looks like a secret file; it is never read or written';
   return undefined;
 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /**
  * Text-level check of a workspace-relative path named by a model or a user. Returns the normalized
@@ -85,23 +100,23 @@ function protectedAreaReason(normalized: string): string | undefined {
 export function checkRelativePath(candidate: string): PathCheck {
   const refuse = (why: string): PathCheck => ({ ok: false, reason: `${JSON.stringify(candidate)} ${why}` });
   if (candidate.trim() === '') return { ok: false, reason: 'empty path' };
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(candidate)) return refuse('contains control characters');
+  if (CONTROL_CHARACTER.test(candidate)) return refuse('contains control characters');
   const decoded = fullyDecoded(candidate);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(decoded)) return refuse('contains control characters');
+  if (decoded !== candidate && CONTROL_CHARACTER.test(decoded)) return refuse('contains control characters');
   // Judge the strictest reading: the raw text and its decoded form must both be harmless, because
-  // some consumer (a URI, a shell, a model's next message) may decode it later.
-  for (const form of new Set([candidate, decoded])) {
-    const slashed = form.replace(/\\/g, '/');
+  // some consumer (a URI, a shell, a model's next message) may decode it later. The raw form is the
+  // one returned: it names the file as it is on disk.
+  let normalized = '';
+  for (const form of decoded === candidate ? [candidate] : [candidate, decoded]) {
+    const slashed = form.includes('\\') ? form.replace(/\\/g, '/') : form;
     if (slashed.startsWith('/') || /^[a-zA-Z]:/.test(slashed)) return refuse('is absolute; paths must be relative to the workspace');
     if (slashed.startsWith('~')) return refuse('points into a home folder');
     if (slashed.split('/').some(isParentSegment)) return refuse('leaves the workspace (..)');
-    const normalized = path.posix.normalize(slashed);
-    const why = protectedAreaReason(normalized);
+    const formNormalized = path.posix.normalize(slashed);
+    const why = protectedAreaReason(formNormalized);
     if (why) return refuse(why);
+    if (form === candidate) normalized = formNormalized.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   }
-  const normalized = path.posix.normalize(candidate.replace(/\\/g, '/')).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   if (normalized === '' || normalized === '.') return refuse('names the workspace itself, not a file');
   return { ok: true, path: normalized };
 }

@@ -1,9 +1,9 @@
-// What the planner sees of the workspace: every file it may plan for (path and size), then the text
-// of the files the request most likely concerns, within a token budget. Relevance comes from the
-// request itself: identifiers, quoted or backticked words and path fragments it names, and the files
-// and folders the user selected as scope.
-import { estimateTokens } from './llm/tokenEstimate';
-import { isSecretPath } from './paths';
+// What the planner sees of the workspace: every file it may plan for (path and size, folded by folder
+// when the tree is too big), where the request's identifiers occur, then the text of the files the
+// request most likely concerns, within a token budget. Relevance comes from the request itself
+// (identifiers, quoted or backticked words, path fragments) and from the files and folders the user
+// selected as scope, which always come first.
+import { checkRelativePath, isSecretPath } from './paths';
 import type { WorkspaceAccess, WorkspaceFileEntry } from './workspace';
 
 export interface WorkspaceSummaryOptions {
@@ -12,13 +12,28 @@ export interface WorkspaceSummaryOptions {
   scope?: string[];
 }
 
-// The listing may use this share of the budget before it is folded into per-folder lines.
+const CHARS_PER_TOKEN = 4;
+// The listing may use this share of the budget; past it, quiet folders are folded into one line each.
 const LISTING_SHARE = 0.35;
-// Reading every file of a huge tree to rank it would cost more than it tells: content is searched in
-// at most this many bytes, path matches and scope first.
-const CONTENT_SCAN_BYTES = 48 * 1024 * 1024;
-const READ_CONCURRENCY = 32;
-const OUTLINE_LINE = /^\s*(export\s+)?(default\s+)?(declare\s+)?(abstract\s+)?(async\s+)?(class|interface|type|enum|function|const|let|var|namespace|module|def|fn|pub\s+fn|struct|impl|trait)\b/;
+// The share the "where the request's words appear" section may use.
+const MENTIONS_SHARE = 0.15;
+// The content search is bounded so a huge tree costs about a second, not a full read of every file:
+// scope and path matches are read first, then the rest smallest first, until one of these is reached.
+// The time goal covers listing and search together (listing a 50,000-file tree takes most of a
+// second), but the search always gets a minimum so a slow disk still finds something.
+const SCAN_MAX_FILES = 5000;
+const SCAN_MAX_BYTES = 24 * 1024 * 1024;
+const SUMMARY_TIME_GOAL_MS = 1500;
+const SCAN_MIN_MS = 300;
+const READ_CONCURRENCY = 16;
+// How many paths the "where the words appear" section names per term before it only counts.
+const MENTIONS_PER_TERM = 60;
+// An outline keeps top-level declarations, and functions or classes one level in (methods in Python,
+// nested classes), but not the locals and statements of their bodies.
+const OUTLINE_LINE = [
+  /^(export\s+)?(default\s+)?(declare\s+)?(abstract\s+)?(async\s+)?(class|interface|type|enum|function\*?|const|let|var|namespace|module|def|fn|pub(\(crate\))?\s+(fn|struct|enum|trait)|struct|impl|trait)\b/,
+  /^( {2,4}|\t)(export\s+)?(public\s+|private\s+|protected\s+|static\s+|async\s+)*(class|interface|function\*?|def|fn)\b/,
+];
 const STOP_WORDS = new Set(['the', 'and', 'for', 'into', 'from', 'with', 'everywhere', 'rename', 'extract', 'shared', 'helper', 'logic', 'file', 'files', 'all', 'use', 'make', 'move', 'replace', 'this', 'that', 'each', 'every', 'add', 'remove', 'change', 'update']);
 
 /** The words of a request worth searching the workspace for. */
@@ -34,8 +49,22 @@ export function requestTerms(request: string): string[] {
   return [...terms].filter((t) => t.length >= 3);
 }
 
-function inScope(path: string, scope: readonly string[]): boolean {
-  return scope.some((s) => path === s || path.startsWith(s.endsWith('/') ? s : `${s}/`) || s === '' || s === '.');
+/** Scope entries as listing paths: `./src/` → `src`; the workspace itself → ''. Unsafe entries are dropped. */
+function normalizeScope(scope: readonly string[]): string[] {
+  const normalized: string[] = [];
+  for (const entry of scope) {
+    const trimmed = entry.trim();
+    if (trimmed === '' || trimmed === '.' || trimmed === './') normalized.push('');
+    else {
+      const checked = checkRelativePath(trimmed);
+      if (checked.ok) normalized.push(checked.path);
+    }
+  }
+  return normalized;
+}
+
+function inScope(filePath: string, scope: readonly string[]): boolean {
+  return scope.some((s) => s === '' || filePath === s || filePath.startsWith(`${s}/`));
 }
 
 function countOccurrences(text: string, term: string): number {
@@ -44,24 +73,62 @@ function countOccurrences(text: string, term: string): number {
   return count;
 }
 
-function formatListing(files: readonly WorkspaceFileEntry[], budgetChars: number): string {
-  const full = files.map((f) => `${f.path} (${f.size} B)`).join('\n');
-  if (full.length <= budgetChars) return full;
-  // Too many to list one by one: one line per folder, at the depth that fits.
-  for (const depth of [3, 2, 1]) {
+function folderOf(filePath: string, depth = Infinity): string {
+  const parts = filePath.split('/');
+  return parts.slice(0, Math.min(depth, parts.length - 1)).join('/');
+}
+
+/** Lines that fit in `budgetChars`, cut at a line and saying how many were left out. */
+function fitLines(lines: readonly string[], budgetChars: number, what: string): string {
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (size + line.length + 1 > budgetChars - 40) break;
+    kept.push(line);
+    size += line.length + 1;
+  }
+  if (kept.length < lines.length) kept.push(`… ${lines.length - kept.length} more ${what}`);
+  return kept.join('\n');
+}
+
+/**
+ * Every file with its size when that fits. Otherwise the folders holding relevant files keep their
+ * files listed one by one (the planner must name real paths there), and every other folder becomes
+ * one line with its file count, at the deepest folder level that fits.
+ */
+function formatListing(files: readonly WorkspaceFileEntry[], relevant: ReadonlySet<string>, budgetChars: number): string {
+  const line = (f: WorkspaceFileEntry): string => `${f.path} (${f.size} B)`;
+  const full = files.map(line);
+  if (full.reduce((n, l) => n + l.length + 1, 0) <= budgetChars) return full.join('\n');
+
+  const hotFolders = new Set([...relevant].map((p) => folderOf(p)));
+  const hot = files.filter((f) => hotFolders.has(folderOf(f.path)));
+  const hotText = fitLines(hot.map(line), Math.floor(budgetChars / 2), 'files in these folders');
+  const rest = files.filter((f) => !hotFolders.has(folderOf(f.path)));
+  const restBudget = budgetChars - hotText.length;
+  let folded: string[] = [];
+  for (const depth of [4, 3, 2, 1]) {
     const folders = new Map<string, { count: number; bytes: number }>();
-    for (const file of files) {
-      const parts = file.path.split('/');
-      const key = parts.length > depth ? `${parts.slice(0, depth).join('/')}/` : file.path;
+    for (const file of rest) {
+      const key = folderOf(file.path, depth);
       const entry = folders.get(key) ?? { count: 0, bytes: 0 };
       entry.count++;
       entry.bytes += file.size;
       folders.set(key, entry);
     }
-    const folded = [...folders].map(([key, v]) => (key.endsWith('/') ? `${key} (${v.count} files, ${v.bytes} B)` : `${key} (${v.bytes} B)`)).join('\n');
-    if (folded.length <= budgetChars || depth === 1) return folded.slice(0, budgetChars);
+    folded = [...folders].map(([key, v]) => `${key === '' ? '(top level)' : `${key}/`} (${v.count} files, ${v.bytes} B)`);
+    if (folded.reduce((n, l) => n + l.length + 1, 0) <= restBudget) break;
   }
-  return full.slice(0, budgetChars);
+  const parts = [];
+  if (hot.length > 0) parts.push(hotText);
+  if (folded.length > 0) parts.push(`Other folders (${rest.length} files, listed by folder):\n${fitLines(folded, restBudget, 'folders')}`);
+  return parts.join('\n');
+}
+
+/** A code fence longer than any run of backticks in the text, so the text cannot close it. */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(3, longest + 1));
 }
 
 function outline(text: string, terms: readonly string[], maxChars: number): string {
@@ -70,7 +137,7 @@ function outline(text: string, terms: readonly string[], maxChars: number): stri
   let size = 0;
   for (let i = 0; i < lines.length && size < maxChars; i++) {
     const line = lines[i]!;
-    if (OUTLINE_LINE.test(line) || terms.some((t) => line.includes(t))) {
+    if (OUTLINE_LINE.some((pattern) => pattern.test(line)) || terms.some((t) => line.includes(t))) {
       const entry = `${i + 1}: ${line.slice(0, 200)}`;
       picked.push(entry);
       size += entry.length + 1;
@@ -82,7 +149,52 @@ function outline(text: string, terms: readonly string[], maxChars: number): stri
 interface Candidate {
   entry: WorkspaceFileEntry;
   score: number;
+  hits: Map<string, number>;
   text?: string;
+}
+
+interface ContentSearch {
+  scannedFiles: number;
+  complete: boolean;
+}
+
+/** Reads candidates in priority order with bounded concurrency, scoring content matches, within the scan limits. */
+async function searchContents(
+  workspace: WorkspaceAccess,
+  order: readonly Candidate[],
+  terms: readonly string[],
+  deadline: number,
+  signal: AbortSignal,
+): Promise<ContentSearch> {
+  let scannedFiles = 0;
+  let scannedBytes = 0;
+  let next = 0;
+  let complete = true;
+  const worker = async (): Promise<void> => {
+    while (next < order.length) {
+      signal.throwIfAborted();
+      if (scannedFiles >= SCAN_MAX_FILES || scannedBytes >= SCAN_MAX_BYTES || Date.now() > deadline) {
+        complete = false;
+        return;
+      }
+      const candidate = order[next++]!;
+      scannedFiles++;
+      scannedBytes += candidate.entry.size;
+      // Files that vanished or cannot be read (binary, too large) simply do not rank.
+      const text = await workspace.readText(candidate.entry.path).catch(() => undefined);
+      if (text === undefined) continue;
+      let hits = 0;
+      for (const term of terms) {
+        const count = countOccurrences(text, term);
+        if (count > 0) candidate.hits.set(term, count);
+        hits += count;
+      }
+      if (hits > 0) candidate.score += 10 + Math.min(hits, 20);
+      if (candidate.score > 0) candidate.text = text;
+    }
+  };
+  await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+  return { scannedFiles, complete };
 }
 
 export async function buildWorkspaceSummary(
@@ -91,49 +203,48 @@ export async function buildWorkspaceSummary(
   options: WorkspaceSummaryOptions,
   signal: AbortSignal,
 ): Promise<string> {
-  const files = (await workspace.listFiles(signal)).filter((f) => !isSecretPath(f.path));
-  const scope = options.scope ?? [];
+  signal.throwIfAborted();
+  const startedAt = Date.now();
+  // The workspace filters already; checking again costs little and keeps secrets out whatever the adapter.
+  const files = (await workspace.listFiles(signal)).filter((f) => checkRelativePath(f.path).ok && !isSecretPath(f.path));
+  const scope = normalizeScope(options.scope ?? []);
   const terms = requestTerms(request);
-  const budgetChars = Math.max(2000, options.tokenBudget * 4);
-
-  const listing = formatListing(files, Math.floor(budgetChars * LISTING_SHARE));
-  const header = `Workspace ${workspace.label}: ${files.length} files.${scope.length ? ` The user selected: ${scope.join(', ')}.` : ''}`;
+  const budgetChars = Math.max(2000, options.tokenBudget * CHARS_PER_TOKEN);
 
   // Rank: scope and path matches are free to compute; content matches need a read.
   const candidates: Candidate[] = files.map((entry) => {
     let score = 0;
-    if (scope.length && inScope(entry.path, scope)) score += 100;
-    for (const term of terms) if (entry.path.includes(term) || entry.path.toLowerCase().includes(term.toLowerCase())) score += 20;
-    return { entry, score };
+    if (scope.length > 0 && inScope(entry.path, scope)) score += 100;
+    const lowerPath = entry.path.toLowerCase();
+    for (const term of terms) if (lowerPath.includes(term.toLowerCase())) score += 20;
+    return { entry, score, hits: new Map() };
   });
-  const readOrder = [...candidates].sort((a, b) => b.score - a.score || a.entry.size - b.entry.size);
-  let scanned = 0;
-  let next = 0;
-  const readOne = async (): Promise<void> => {
-    while (next < readOrder.length) {
-      signal.throwIfAborted();
-      const candidate = readOrder[next++]!;
-      if (terms.length === 0 && candidate.score === 0) continue;
-      if (scanned + candidate.entry.size > CONTENT_SCAN_BYTES) continue;
-      scanned += candidate.entry.size;
-      const text = await workspace.readText(candidate.entry.path).catch(() => undefined);
-      if (text === undefined) continue;
-      let hits = 0;
-      for (const term of terms) hits += countOccurrences(text, term);
-      if (hits > 0) candidate.score += 10 + Math.min(hits, 20);
-      if (candidate.score > 0) candidate.text = text;
-    }
-  };
-  await Promise.all(Array.from({ length: READ_CONCURRENCY }, readOne));
+  // Without words to search for, only the selected and path-matched files are worth reading.
+  const toRead = terms.length > 0 ? candidates : candidates.filter((c) => c.score > 0);
+  const readOrder = [...toRead].sort((a, b) => b.score - a.score || a.entry.size - b.entry.size);
+  const deadline = Math.max(startedAt + SUMMARY_TIME_GOAL_MS, Date.now() + SCAN_MIN_MS);
+  const search = await searchContents(workspace, readOrder, terms, deadline, signal);
 
-  const ranked = candidates.filter((c) => c.score > 0 && c.text !== undefined).sort((a, b) => b.score - a.score || a.entry.path.localeCompare(b.entry.path));
-  let remaining = budgetChars - listing.length - header.length;
+  const ranked = candidates
+    .filter((c) => c.score > 0 && c.text !== undefined)
+    .sort((a, b) => b.score - a.score || a.entry.path.localeCompare(b.entry.path));
+
+  const header = [
+    `Workspace ${workspace.label}: ${files.length} files.`,
+    scope.length > 0 ? `The user selected: ${(options.scope ?? []).join(', ')}.` : '',
+  ].filter(Boolean).join(' ');
+  const listing = formatListing(files, new Set(ranked.map((c) => c.entry.path)), Math.floor(budgetChars * LISTING_SHARE));
+  const mentions = formatMentions(candidates, terms, search, files.length, Math.floor(budgetChars * MENTIONS_SHARE));
+
+  let remaining = budgetChars - header.length - listing.length - mentions.length;
   const sections: string[] = [];
   for (const candidate of ranked) {
     if (remaining < 400) break;
     const text = candidate.text!;
-    const body = estimateTokens(text) * 4 <= remaining * 0.6 ? text : `(outline: ${text.split('\n').length} lines)\n${outline(text, terms, Math.floor(remaining * 0.3))}`;
-    const section = `### ${candidate.entry.path}\n\`\`\`\n${body}\n\`\`\``;
+    const whole = text.length <= remaining * 0.6;
+    const body = whole ? text : `(outline of ${text.split('\n').length} lines: declarations and lines naming the request's words)\n${outline(text, terms, Math.floor(remaining * 0.3))}`;
+    const fence = fenceFor(body);
+    const section = `### ${candidate.entry.path}${whole ? '' : ' (outline)'}\n${fence}\n${body.endsWith('\n') ? body : `${body}\n`}${fence}`;
     sections.push(section);
     remaining -= section.length;
   }
@@ -142,7 +253,25 @@ export async function buildWorkspaceSummary(
     header,
     '## Files (path and size)',
     listing,
-    sections.length ? '## Files most likely involved' : '## No file matched the request; choose from the listing above',
+    ...(mentions ? [mentions] : []),
+    sections.length > 0 ? '## Files most likely involved' : '## No file matched the request; choose from the listing above',
     ...sections,
   ].join('\n\n');
+}
+
+/** Which files name each of the request's words, so the planner sees every file a rename must touch. */
+function formatMentions(candidates: readonly Candidate[], terms: readonly string[], search: ContentSearch, total: number, budgetChars: number): string {
+  if (terms.length === 0) return '';
+  const coverage = search.complete ? `all ${total} files` : `${search.scannedFiles} of ${total} files (selected and best-matching first, then smallest)`;
+  const lines: string[] = [];
+  for (const term of terms) {
+    const paths = candidates.filter((c) => c.hits.has(term)).map((c) => c.entry.path).sort();
+    if (paths.length === 0) {
+      lines.push(`${term}: not found`);
+      continue;
+    }
+    const shown = paths.slice(0, MENTIONS_PER_TERM).join(', ');
+    lines.push(`${term} (${paths.length} files): ${shown}${paths.length > MENTIONS_PER_TERM ? `, … ${paths.length - MENTIONS_PER_TERM} more` : ''}`);
+  }
+  return `## Where the request's words appear (searched ${coverage})\n${fitLines(lines, budgetChars, 'words')}`;
 }

@@ -65,7 +65,7 @@ describe('paths a model may name', () => {
 
   describe('isSecretPath', () => {
     it('knows credential files by name and extension, in any folder and case', () => {
-      for (const p of ['.env', '.ENV', 'app/.env.production', 'k/server.KEY', 'a.p12', 'b.pfx', 'keystore.jks', 'home/id_ed25519', 'id_rsa.pub', '.npmrc', '.netrc', '.git-credentials', 'gcp/credentials.json', 'vault.kdbx']) {
+      for (const p of ['.env', '.ENV', '.envrc', 'app/.env.production', 'k/server.KEY', 'a.p12', 'b.pfx', 'keystore.jks', 'home/id_ed25519', 'id_rsa.pub', '.npmrc', '.netrc', '.git-credentials', 'gcp/credentials.json', 'vault.kdbx']) {
         assert.equal(isSecretPath(p), true, p);
       }
     });
