@@ -3,7 +3,8 @@
 // huge files), and anything a symlink would pull in from outside the workspace. Each skip is recorded
 // with its reason so the user can be told what was left out.
 import * as fs from 'node:fs/promises';
-import { statSync, type Dirent } from 'node:fs';
+import { close, constants, fstat, open, read, statSync, type Dirent } from 'node:fs';
+import { promisify } from 'node:util';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { checkRelativePath, resolveInsideWorkspace } from './paths';
@@ -29,6 +30,13 @@ const BINARY_EXTENSION = /\.(png|jpe?g|gif|bmp|ico|icns|webp|avif|tiff?|psd|zip|
 const FS_CONCURRENCY = 16;
 const BINARY_SNIFF_BYTES = 8000;
 const STAT_SLICE = 128;
+// Descriptor-based callback calls: a FileHandle from fs/promises costs about twice as much per file,
+// which shows when a summary reads thousands of files.
+const openFile = promisify(open);
+const fstatFile = promisify(fstat);
+const closeFile = promisify(close);
+const readFileChunk = (fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number> =>
+  new Promise((resolve, reject) => read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
 
 interface IgnoreScope {
   /** Directory the .gitignore lives in, relative to the root ('' for the root), with a trailing slash. */
@@ -66,15 +74,15 @@ function ignoredBy(scopes: readonly IgnoreScope[], relativePath: string, isDirec
 }
 
 /**
- * Reads a file whose size fstat reported, usually in one call (handle.readFile would fstat again,
- * which shows when a summary reads thousands of files). A file that grew meanwhile is read to its end.
+ * Reads a file whose size fstat reported, usually in one call. A file that grew meanwhile is read to
+ * its end, within the size limit.
  */
-async function readAll(handle: fs.FileHandle, size: number, maxBytes: number, name: string): Promise<Buffer> {
+async function readAll(fd: number, size: number, maxBytes: number, name: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for (let want = size + 1; ; want = 64 * 1024) {
     const buffer = Buffer.allocUnsafe(want);
-    const { bytesRead } = await handle.read(buffer, 0, want, total);
+    const bytesRead = await readFileChunk(fd, buffer, 0, want, total);
     if (bytesRead === 0) break;
     chunks.push(buffer.subarray(0, bytesRead));
     total += bytesRead;
@@ -95,7 +103,7 @@ export function createNodeWorkspace(
   const absoluteRoot = path.resolve(root);
   let skips: SkippedFile[] = [];
   // The user's own excludes win over any .gitignore negation, so they are checked on their own.
-  const extraExcludes = ignore().add(options.extraExcludes);
+  const extraExcludes = options.extraExcludes.length > 0 ? ignore().add(options.extraExcludes) : undefined;
   // .gitignore rules per folder ('' = root); refreshed by every listing so edits to them are seen.
   let gitignores = new Map<string, Promise<IgnoreScope | undefined>>();
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -116,7 +124,7 @@ export function createNodeWorkspace(
     const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
     if (ALWAYS_EXCLUDED_NAMES.has(name)) return true;
     try {
-      return extraExcludes.ignores(relativePath + (isDirectory ? '/' : '')) || ignoredBy(scopes, relativePath, isDirectory);
+      return (extraExcludes?.ignores(relativePath + (isDirectory ? '/' : '')) ?? false) || ignoredBy(scopes, relativePath, isDirectory);
     } catch {
       return false; // a name the ignore package cannot parse; checkRelativePath has already vetted it
     }
@@ -220,16 +228,17 @@ export function createNodeWorkspace(
       const absolute = await resolveInsideWorkspace(absoluteRoot, relativePath);
       const checked = checkRelativePath(relativePath);
       const normalized = checked.ok ? checked.path : relativePath;
-      let handle: fs.FileHandle;
+      let fd: number;
       try {
-        handle = await fs.open(absolute, 'r');
+        // Non-blocking, so a FIFO planted under a planned path cannot hang a thread waiting for a writer.
+        fd = await openFile(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
       } catch (error) {
         if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
         throw new Error(`Cannot read ${normalized} (${errorCode(error)}).`);
       }
       try {
-        const stat = await handle.stat();
-        if (!stat.isFile()) throw new Error(`${normalized} is a folder, not a file.`);
+        const stat = await fstatFile(fd);
+        if (!stat.isFile()) throw new Error(`${normalized} is not a regular file.`);
         // Existing files only: a new file may still be planned inside an ignored folder.
         if (await isExcluded(normalized)) {
           throw new Error(`${normalized} is excluded (.gitignore, node_modules or refactorOrchestrator.extraExcludes); not sent to the model.`);
@@ -237,7 +246,7 @@ export function createNodeWorkspace(
         if (stat.size > options.maxFileBytes) {
           throw new Error(`${normalized} is ${stat.size} bytes, over the ${options.maxFileBytes}-byte limit (refactorOrchestrator.maxFileBytes); not sent to the model.`);
         }
-        const bytes = await readAll(handle, stat.size, options.maxFileBytes, normalized);
+        const bytes = await readAll(fd, stat.size, options.maxFileBytes, normalized);
         if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) throw new Error(`${normalized} is binary; not sent to the model.`);
         try {
           // Fatal decoding: a Latin-1 file decoded leniently would be rewritten with U+FFFD in place
@@ -247,7 +256,7 @@ export function createNodeWorkspace(
           throw new Error(`${normalized} is not UTF-8 text; not sent to the model (save it as UTF-8 to include it).`);
         }
       } finally {
-        await handle.close();
+        await closeFile(fd);
       }
     },
   };

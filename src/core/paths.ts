@@ -4,6 +4,8 @@
 // so a symlink cannot lead a write out of the workspace. Callers use the path these return, never the
 // string they passed in: a path must not be "healed" after it was checked.
 import * as fs from 'node:fs/promises';
+import { realpath } from 'node:fs';
+import { promisify } from 'node:util';
 import * as path from 'node:path';
 
 export type PathCheck = { ok: true; path: string } | { ok: false; reason: string };
@@ -121,12 +123,31 @@ export function checkRelativePath(candidate: string): PathCheck {
   return { ok: true, path: normalized };
 }
 
+// The native realpath(3) through the callback API: one call, the cheapest way to resolve a path.
+const nativeRealpath = promisify(realpath.native);
+
 async function realpathOrUndefined(p: string): Promise<string | undefined> {
   try {
-    return await fs.realpath(p);
+    return await nativeRealpath(p);
   } catch {
     return undefined;
   }
+}
+
+// The real path of each workspace root, resolved once: a summary resolves thousands of paths and each
+// realpath walks every component. Safe to keep, because every target is still resolved afresh and
+// must land inside this real root; if the root were moved, targets would be refused, never let out.
+const realRoots = new Map<string, string>();
+
+async function realRootOf(root: string): Promise<string | undefined> {
+  const known = realRoots.get(root);
+  if (known !== undefined) return known;
+  const real = await realpathOrUndefined(root);
+  if (real !== undefined) {
+    if (realRoots.size > 64) realRoots.clear();
+    realRoots.set(root, real);
+  }
+  return real;
 }
 
 function isInside(root: string, candidate: string): boolean {
@@ -143,7 +164,7 @@ function isInside(root: string, candidate: string): boolean {
 export async function resolveInsideWorkspace(root: string, relativePath: string): Promise<string> {
   const checked = checkRelativePath(relativePath);
   if (!checked.ok) throw new PathRejectedError(`Refused path: ${checked.reason}`);
-  const realRoot = await realpathOrUndefined(root);
+  const realRoot = await realRootOf(root);
   if (realRoot === undefined) throw new PathRejectedError(`The workspace folder ${root} does not exist`);
   const target = path.join(realRoot, ...checked.path.split('/'));
   let probe = target;
