@@ -22,12 +22,12 @@ function filesUnder(root: string, dir = ''): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = dir ? `${dir}/${entry.name}` : entry.name;
     if (entry.isDirectory()) return SKIP_DIRS.has(entry.name) ? [] : filesUnder(root, relative);
-    return entry.isFile() && /\.(ts|tsx|js|jsx|mjs|cjs|md)$/.test(entry.name) && !entry.name.startsWith('.env') ? [relative] : [];
+    return entry.isFile() && /\.(ts|tsx|js|jsx|mjs|cjs)$/.test(entry.name) && !entry.name.startsWith('.env') ? [relative] : [];
   });
 }
 
-function wordPattern(identifier: string): RegExp {
-  return new RegExp(`(?<![\\w$])${identifier.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+function wordPattern(identifier: string, flags = ''): RegExp {
+  return new RegExp(`(?<![\\w$])${identifier.replace(/\$/g, '\\$')}(?![\\w$])`, flags);
 }
 
 export function demoModelScript(workspaceRoot: string, options: DemoModelOptions = {}) {
@@ -41,6 +41,7 @@ export function demoModelScript(workspaceRoot: string, options: DemoModelOptions
         return { status: 400, body: { error: { message: 'The offline demo model only does renames, e.g. "rename `UserStore` to `AccountRepository` everywhere". Point refactorOrchestrator.baseUrl at a real model for anything else.' } }, headers: { 'x-should-retry': 'false' } };
       }
       rename = { from: match[1]!, to: match[2]! };
+      // Without the g flag: a global RegExp's test() keeps its position from one file to the next.
       const pattern = wordPattern(rename.from);
       const touched = filesUnder(workspaceRoot).filter((file) => pattern.test(fs.readFileSync(path.join(workspaceRoot, file), 'utf8')));
       // The file that declares the symbol goes first; the files that use it depend on it.
@@ -58,11 +59,12 @@ export function demoModelScript(workspaceRoot: string, options: DemoModelOptions
     const file = /^File: `([^`]+)`/m.exec(text)?.[1];
     if ((request.schemaName === 'whole_file' || request.schemaName === 'search_replace') && file && rename) {
       const original = fs.readFileSync(path.join(workspaceRoot, file), 'utf8').replace(/\r\n/g, '\n');
-      const pattern = wordPattern(rename.from);
+      const mentions = wordPattern(rename.from);
+      const pattern = wordPattern(rename.from, 'g');
       if (request.schemaName === 'whole_file') {
         return jsonReply({ content: original.replace(pattern, rename.to), summary: `Renamed ${rename.from} to ${rename.to}` }, { delayMs });
       }
-      const edits = original.split('\n').filter((line) => pattern.test(line)).map((line) => ({ search: line, replace: line.replace(pattern, rename!.to) }));
+      const edits = original.split('\n').filter((line) => mentions.test(line)).map((line) => ({ search: line, replace: line.replace(pattern, rename!.to) }));
       return jsonReply({ edits: [...new Map(edits.map((e) => [e.search, e])).values()], summary: `Renamed ${rename.from} to ${rename.to}` }, { delayMs });
     }
     if (request.schemaName === 'verifier_report') return jsonReply({ findings: [] }, { delayMs });
