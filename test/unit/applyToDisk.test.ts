@@ -79,6 +79,42 @@ describe('applying proposals to disk (the CLI --apply)', () => {
     assert.equal(read('src/a.ts'), 'a1\n');
   });
 
+  it('compares exact bytes: a line-ending change on disk makes the file stale', async () => {
+    fs.writeFileSync(path.join(root, 'src/a.ts'), 'a1\r\n');
+    const outcome = await applyChangesToDisk(root, [{ path: 'src/a.ts', action: 'modify', original: 'a1\n', proposed: 'a2\n' }]);
+    assert.match(outcome.refused[0]?.reason ?? '', /stale/);
+    assert.equal(read('src/a.ts'), 'a1\r\n');
+  });
+
+  it('refuses to delete a file that changed since it was read', async () => {
+    fs.writeFileSync(path.join(root, 'src/old.ts'), 'old, but edited\n');
+    const outcome = await applyChangesToDisk(root, [{ path: 'src/old.ts', action: 'delete', original: 'old\n', proposed: null }]);
+    assert.deepEqual(outcome.applied, []);
+    assert.match(outcome.refused[0]?.reason ?? '', /changed on disk/);
+    assert.equal(read('src/old.ts'), 'old, but edited\n');
+  });
+
+  it('refuses paths a model must not name, and still applies the rest', async () => {
+    const outcome = await applyChangesToDisk(root, [
+      { path: '../escape.ts', action: 'create', original: null, proposed: 'x' },
+      { path: '.git/hooks/pre-commit', action: 'create', original: null, proposed: 'x' },
+      { path: 'src/b.ts', action: 'modify', original: 'b1\n', proposed: 'b2\n' },
+    ]);
+    assert.deepEqual(outcome.applied, ['src/b.ts']);
+    assert.deepEqual(outcome.refused.map((r) => r.path), ['../escape.ts', '.git/hooks/pre-commit']);
+    assert.match(outcome.refused[0]!.reason, /leaves the workspace/);
+    assert.equal(fs.existsSync(path.join(root, '..', 'escape.ts')), false);
+    assert.equal(fs.existsSync(path.join(root, '.git')), false);
+  });
+
+  it('refuses to replace a symbolic link, even one that stays inside', async () => {
+    fs.symlinkSync(path.join(root, 'src/b.ts'), path.join(root, 'src/alias.ts'));
+    const outcome = await applyChangesToDisk(root, [{ path: 'src/alias.ts', action: 'modify', original: 'b1\n', proposed: 'b2\n' }]);
+    assert.match(outcome.refused[0]?.reason ?? '', /symbolic link/);
+    assert.equal(fs.lstatSync(path.join(root, 'src/alias.ts')).isSymbolicLink(), true);
+    assert.equal(read('src/b.ts'), 'b1\n');
+  });
+
   it('never writes through a symlink planted to lead outside', async () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-outside-'));
     fs.symlinkSync(outside, path.join(root, 'gen'));
