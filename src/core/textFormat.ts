@@ -1,6 +1,8 @@
 // Models see and produce LF text without a byte-order mark; files keep what they had. Detect the
 // file's conventions before a round-trip and restore them after, so a CRLF file with a BOM comes
-// back CRLF with a BOM and the diff shows only the real change.
+// back CRLF with a BOM and the diff shows only the real change. A file with mixed endings comes back
+// with its majority ending (LF on a tie): models cannot be trusted to keep per-line endings, and one
+// consistent ending is the least surprising loss.
 
 export interface TextFormat {
   eol: '\n' | '\r\n';

@@ -15,6 +15,23 @@ describe('text format round-trip', () => {
     const format = detectTextFormat('\uFEFFone\r\ntwo\r\n');
     assert.equal(fromModelText('one\nTWO\nthree\n', format), '\uFEFFone\r\nTWO\r\nthree\r\n');
   });
+  it('restores CJK, emoji and combining marks in a CRLF file byte for byte', () => {
+    const sample = '\uFEFF// 日本語のコメント 👩‍💻\r\nconst café = "cafe\u0301";\r\n';
+    const round = fromModelText(toModelText(sample), detectTextFormat(sample));
+    assert.deepEqual(Buffer.from(round, 'utf8'), Buffer.from(sample, 'utf8'));
+  });
+  it('gives a mixed-ending file the majority ending on the way back (the one documented loss)', () => {
+    const mixed = 'a\r\nb\r\nc\nd\r\n';
+    assert.equal(fromModelText(toModelText(mixed), detectTextFormat(mixed)), 'a\r\nb\r\nc\r\nd\r\n');
+  });
+  it('leaves a lone CR alone and treats an empty or BOM-only file sensibly', () => {
+    assert.equal(toModelText('a\rb'), 'a\rb');
+    assert.deepEqual(detectTextFormat(''), { eol: '\n', bom: false });
+    assert.equal(fromModelText(toModelText('\uFEFF'), detectTextFormat('\uFEFF')), '\uFEFF');
+  });
+  it('does not double a CR the model already wrote', () => {
+    assert.equal(fromModelText('x\r\ny\n', { eol: '\r\n', bom: false }), 'x\r\ny\r\n');
+  });
   it('follows the majority in mixed files', () => {
     assert.equal(detectTextFormat('a\r\nb\r\nc\n').eol, '\r\n');
     assert.equal(detectTextFormat('a\nb\nc\r\n').eol, '\n');
