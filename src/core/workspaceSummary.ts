@@ -73,9 +73,20 @@ function countOccurrences(text: string, term: string): number {
   return count;
 }
 
-function folderOf(filePath: string, depth = Infinity): string {
-  const parts = filePath.split('/');
-  return parts.slice(0, Math.min(depth, parts.length - 1)).join('/');
+function parentFolder(filePath: string): string {
+  const slash = filePath.lastIndexOf('/');
+  return slash === -1 ? '' : filePath.slice(0, slash);
+}
+
+/** The folder `depth` levels down that holds the file ('' for a file at the top level). */
+function folderAtDepth(filePath: string, depth: number): string {
+  let end = -1;
+  for (let level = 0; level < depth; level++) {
+    const next = filePath.indexOf('/', end + 1);
+    if (next === -1) break;
+    end = next;
+  }
+  return end === -1 ? '' : filePath.slice(0, end);
 }
 
 /** Lines that fit in `budgetChars`, cut at a line and saying how many were left out. */
@@ -98,23 +109,26 @@ function fitLines(lines: readonly string[], budgetChars: number, what: string): 
  */
 function formatListing(files: readonly WorkspaceFileEntry[], relevant: ReadonlySet<string>, budgetChars: number): string {
   const line = (f: WorkspaceFileEntry): string => `${f.path} (${f.size} B)`;
-  const full = files.map(line);
-  if (full.reduce((n, l) => n + l.length + 1, 0) <= budgetChars) return full.join('\n');
+  // Measure before building: a 50,000-line listing is only built when it would be kept.
+  const fullLength = files.reduce((n, f) => n + f.path.length + String(f.size).length + 6, 0);
+  if (fullLength <= budgetChars) return files.map(line).join('\n');
 
-  const hotFolders = new Set([...relevant].map((p) => folderOf(p)));
-  const hot = files.filter((f) => hotFolders.has(folderOf(f.path)));
+  const hotFolders = new Set([...relevant].map(parentFolder));
+  const hot: WorkspaceFileEntry[] = [];
+  const rest: WorkspaceFileEntry[] = [];
+  for (const file of files) (hotFolders.has(parentFolder(file.path)) ? hot : rest).push(file);
   const hotText = fitLines(hot.map(line), Math.floor(budgetChars / 2), 'files in these folders');
-  const rest = files.filter((f) => !hotFolders.has(folderOf(f.path)));
   const restBudget = budgetChars - hotText.length;
   let folded: string[] = [];
   for (const depth of [4, 3, 2, 1]) {
     const folders = new Map<string, { count: number; bytes: number }>();
     for (const file of rest) {
-      const key = folderOf(file.path, depth);
-      const entry = folders.get(key) ?? { count: 0, bytes: 0 };
-      entry.count++;
-      entry.bytes += file.size;
-      folders.set(key, entry);
+      const key = folderAtDepth(file.path, depth);
+      const entry = folders.get(key);
+      if (entry) {
+        entry.count++;
+        entry.bytes += file.size;
+      } else folders.set(key, { count: 1, bytes: file.size });
     }
     folded = [...folders].map(([key, v]) => `${key === '' ? '(top level)' : `${key}/`} (${v.count} files, ${v.bytes} B)`);
     if (folded.reduce((n, l) => n + l.length + 1, 0) <= restBudget) break;
@@ -149,7 +163,8 @@ function outline(text: string, terms: readonly string[], maxChars: number): stri
 interface Candidate {
   entry: WorkspaceFileEntry;
   score: number;
-  hits: Map<string, number>;
+  /** Occurrences of each request word, once the file has been searched and named any. */
+  hits?: Map<string, number>;
   text?: string;
 }
 
@@ -186,7 +201,7 @@ async function searchContents(
       let hits = 0;
       for (const term of terms) {
         const count = countOccurrences(text, term);
-        if (count > 0) candidate.hits.set(term, count);
+        if (count > 0) (candidate.hits ??= new Map()).set(term, count);
         hits += count;
       }
       if (hits > 0) candidate.score += 10 + Math.min(hits, 20);
@@ -205,8 +220,9 @@ export async function buildWorkspaceSummary(
 ): Promise<string> {
   signal.throwIfAborted();
   const startedAt = Date.now();
-  // The workspace filters already; checking again costs little and keeps secrets out whatever the adapter.
-  const files = (await workspace.listFiles(signal)).filter((f) => checkRelativePath(f.path).ok && !isSecretPath(f.path));
+  // The workspace filters already; checking again costs little and keeps secrets out whatever the adapter
+  // (every read goes through the workspace's own path checks as well).
+  const files = (await workspace.listFiles(signal)).filter((f) => !isSecretPath(f.path));
   const scope = normalizeScope(options.scope ?? []);
   const terms = requestTerms(request);
   const budgetChars = Math.max(2000, options.tokenBudget * CHARS_PER_TOKEN);
@@ -217,7 +233,7 @@ export async function buildWorkspaceSummary(
     if (scope.length > 0 && inScope(entry.path, scope)) score += 100;
     const lowerPath = entry.path.toLowerCase();
     for (const term of terms) if (lowerPath.includes(term.toLowerCase())) score += 20;
-    return { entry, score, hits: new Map() };
+    return { entry, score };
   });
   // Without words to search for, only the selected and path-matched files are worth reading.
   const toRead = terms.length > 0 ? candidates : candidates.filter((c) => c.score > 0);
@@ -265,7 +281,7 @@ function formatMentions(candidates: readonly Candidate[], terms: readonly string
   const coverage = search.complete ? `all ${total} files` : `${search.scannedFiles} of ${total} files (selected and best-matching first, then smallest)`;
   const lines: string[] = [];
   for (const term of terms) {
-    const paths = candidates.filter((c) => c.hits.has(term)).map((c) => c.entry.path).sort();
+    const paths = candidates.filter((c) => c.hits?.has(term)).map((c) => c.entry.path).sort();
     if (paths.length === 0) {
       lines.push(`${term}: not found`);
       continue;
