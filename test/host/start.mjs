@@ -3,7 +3,7 @@
 // use) on 127.0.0.1, with the URL printed. Stays in the foreground until Ctrl+C.
 //
 // Model: RO_BASE_URL (+ RO_MODEL) and OPENAI_API_KEY from the environment are passed to the
-// extension; without them, startDemoModel() below is the place a bundled demo model plugs in.
+// extension; without them, the offline demo model (renames only) is started and used.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,13 +23,13 @@ function runOrExit(what, command, args) {
 }
 
 /**
- * HOOK for a demo model, so `npm start` works with no key and no server: return
- * `{ baseURL, model, stop() }` of a local OpenAI-compatible endpoint (e.g. the fake server with a
- * scripted demo, test/support/fakeOpenAIServerMain.ts), or undefined to leave the settings alone
- * (the user then sets a key and endpoint inside VS Code).
+ * The offline demo model (test/host/demoModel.ts): a loopback OpenAI-compatible server that really
+ * performs identifier renames on `workspace`, so `npm start` works with no key and no model server.
  */
-async function startDemoModel() {
-  return undefined;
+async function startDemoModel(workspace) {
+  const { startDemoModel: start } = require(path.join(root, 'out', 'test', 'host', 'demoModel.js'));
+  const server = await start(workspace);
+  return { baseURL: server.baseURL, model: 'offline-demo', stop: () => server.close() };
 }
 
 /** User settings that point the extension at the model from the environment, if any. */
@@ -67,10 +67,10 @@ if (!fs.existsSync(launcher)) {
 }
 const { copyWorkspace, startCodeServer } = require(launcher);
 
-const endpoint = process.env.RO_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startDemoModel();
-const settings = modelSettings(endpoint);
 // A copy, so accepting a refactoring never edits the checked-in fixture.
 const workspace = copyWorkspace();
+const endpoint = process.env.RO_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startDemoModel(workspace);
+const settings = modelSettings(endpoint);
 const env = endpoint && !process.env.OPENAI_API_KEY ? { OPENAI_API_KEY: 'demo' } : {};
 
 let stop;
@@ -97,7 +97,12 @@ if (onPath('code')) {
   const server = await startCodeServer({ workspace, host, userSettings: settings, env, ...(port ? { port } : {}) });
   console.log(`\nRefactor Orchestrator in code-server: ${server.folderUrl}`);
   console.log(`Workspace (a copy of test/fixtures/sample-workspace): ${workspace}`);
-  console.log(Object.keys(settings).length > 0 ? `Model settings: ${JSON.stringify(settings)}` : 'No model configured: set RO_BASE_URL/RO_MODEL and OPENAI_API_KEY, or use "Refactor Orchestrator: Set API Key".');
+  console.log(
+    endpoint
+      ? `Model: the offline demo model at ${endpoint.baseURL}; it performs renames only, e.g. "rename \`UserStore\` to \`AccountRepository\` everywhere". Set RO_BASE_URL/RO_MODEL/OPENAI_API_KEY for a real model.`
+      : `Model settings: ${JSON.stringify(settings)}`,
+  );
+  console.log('Press F1 and run "Refactor Orchestrator: Refactor Across Files…".');
   console.log('Press Ctrl+C to stop.');
   await waitForCtrlC();
   stop = () => server.stop();
