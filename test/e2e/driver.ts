@@ -72,11 +72,18 @@ export class WorkbenchDriver {
     await this.page.keyboard.press('Enter');
   }
 
-  /** Types into the open quick input (an input box or quick pick) and accepts it. */
-  async answerQuickInput(text: string): Promise<void> {
+  /**
+   * Types into the open quick input and accepts it. An input box takes Enter at once; a quick pick
+   * fills its list asynchronously (Go to File searches), so Enter would hit an empty list: pass
+   * `pickRow`, text of the row to accept, to wait until it is listed and focused first.
+   */
+  async answerQuickInput(text: string, pickRow?: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(text);
+    if (pickRow !== undefined) {
+      await this.page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: pickRow }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    }
     await this.page.keyboard.press('Enter');
   }
 
@@ -95,12 +102,13 @@ export class WorkbenchDriver {
 
   /**
    * The content frame of a webview. VS Code nests it twice: an outer `iframe.webview` owned by the
-   * workbench, and inside it the `#active-frame` holding the extension's HTML, whose `title`
-   * attribute VS Code sets to the panel's title.
+   * workbench, and inside it the `#active-frame` holding the extension's HTML. Neither frame carries
+   * the panel's title (code-server 4.139 sets the inner frame's title attribute to "undefined"), so
+   * a webview is told apart by its own HTML.
    *
    * Without an argument: the newest webview, as a lazy FrameLocator (its locators wait for it to
-   * appear). With `titleOrSelector`: waits for the webview whose panel title or HTML `<title>`
-   * equals it, or that contains an element matching it as a CSS selector.
+   * appear). With `titleOrSelector`: waits for the webview whose HTML `<title>` equals it (ours:
+   * "Refactor Review"), or that contains an element matching it as a CSS selector.
    */
   webviewFrame(): FrameLocator;
   webviewFrame(titleOrSelector: string, timeoutMs?: number): Promise<FrameLocator>;
@@ -115,10 +123,7 @@ export class WorkbenchDriver {
     for (;;) {
       const count = await this.page.locator(outer).count();
       for (let index = count - 1; index >= 0; index--) {
-        const container = this.page.frameLocator(outer).nth(index);
-        const panelTitle = await container.locator('#active-frame').getAttribute('title', { timeout: 1_000 }).catch(() => null);
-        const inner = container.frameLocator('#active-frame');
-        if (panelTitle === titleOrSelector) return inner;
+        const inner = this.page.frameLocator(outer).nth(index).frameLocator('#active-frame');
         const htmlTitle = await inner.locator('title').first().textContent({ timeout: 1_000 }).catch(() => null);
         if (htmlTitle?.trim() === titleOrSelector) return inner;
         if ((await inner.locator(titleOrSelector).count().catch(() => 0)) > 0) return inner;
