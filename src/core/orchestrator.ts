@@ -9,10 +9,10 @@ import { meterUsage } from './llm/usageMeter';
 import { PlanRejectedError, planRefactor } from './planner';
 import type { UpstreamResult } from './prompts';
 import { runDependencyGraph } from './scheduler';
-import type { Finding, PlannedChange } from './schemas';
+import type { Finding, Plan, PlannedChange } from './schemas';
 import { RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
 import { verifyConsistency } from './verifier';
-import { runWorker, type WorkerResult } from './worker';
+import { runWorker, type WorkerInput, type WorkerResult } from './worker';
 import type { WorkspaceAccess } from './workspace';
 import { buildWorkspaceSummary } from './workspaceSummary';
 
@@ -197,16 +197,7 @@ async function runOneFile(session: RefactorSession, options: RefactorOptions, pr
   session.updateFile(file, { status: 'working', error: undefined, timings: { startedAt: Date.now() } });
   let result: WorkerResult;
   try {
-    result = await runWorker({
-      request: session.request,
-      plan,
-      change,
-      workspace: options.workspace,
-      provider,
-      signal: options.signal,
-      searchReplaceMinLines: options.settings.searchReplaceMinLines,
-      upstream: upstreamFor(session, change),
-    });
+    result = await runWorker(workerInput(session, options, provider, plan, change));
   } catch (error) {
     const finishedAt = Date.now();
     if (options.signal.aborted) {
@@ -217,6 +208,20 @@ async function runOneFile(session: RefactorSession, options: RefactorOptions, pr
     return 'failed';
   }
   return landResult(session, file, result, false);
+}
+
+/** What every worker call of a run is given; a revision adds its findings on top. */
+function workerInput(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, plan: Plan, change: PlannedChange): WorkerInput {
+  return {
+    request: session.request,
+    plan,
+    change,
+    workspace: options.workspace,
+    provider,
+    signal: options.signal,
+    searchReplaceMinLines: options.settings.searchReplaceMinLines,
+    upstream: upstreamFor(session, change),
+  };
 }
 
 function landResult(session: RefactorSession, file: FileChangeState, result: WorkerResult, revision: boolean): 'ok' | 'failed' {
@@ -349,17 +354,7 @@ async function reviseFiles(
     session.updateFile(file, { status: 'working', timings: { ...file.timings, startedAt: Date.now() } });
     let result: WorkerResult;
     try {
-      result = await runWorker({
-        request: session.request,
-        plan,
-        change,
-        workspace: options.workspace,
-        provider,
-        signal: options.signal,
-        searchReplaceMinLines: options.settings.searchReplaceMinLines,
-        upstream: upstreamFor(session, change),
-        revision: { original: file.original, previous: file.proposed ?? '', findings },
-      });
+      result = await runWorker({ ...workerInput(session, options, provider, plan, change), revision: { original: file.original, previous: file.proposed ?? '', findings } });
     } catch (error) {
       // Aborted mid-revision: the earlier proposal still stands; the session becomes cancelled.
       result = { ok: false, original: file.original, error: describeModelError(error) };
