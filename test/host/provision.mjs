@@ -80,6 +80,10 @@ export function provisionTestHost({ log = (message) => console.log(`[provision] 
   const host = describeHost();
   requireSystemPackages(host);
   if (!isProvisioned(host)) {
+    // No marker means no install finished here. Re-running code-server's install scripts over a
+    // half-built tree fails in node-gyp (seen after an interrupted run), so start clean.
+    if (fs.existsSync(hostDir)) log(`removing the unfinished install in ${path.relative(repoRoot, hostDir)}`);
+    fs.rmSync(hostDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     fs.mkdirSync(hostDir, { recursive: true });
     fs.writeFileSync(path.join(hostDir, 'package.json'), JSON.stringify({ name: 'ro-test-host', private: true }));
     // The platform package `node@24` would pick at install time, taken directly: its binary and
