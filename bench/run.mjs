@@ -44,7 +44,7 @@ try {
   const results = {
     smoke,
     generatedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore.map(round2), loadAverageAfter: os.loadavg().map(round2), sharedWithOtherWork: true },
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore.map(round2), loadAverageAfter: os.loadavg().map(round2) },
     model: { ...model, charsPerToken: 4, concurrency: CONCURRENCY, server: 'test/support/fakeOpenAIServer.ts in this process, over loopback HTTP, through the real openai client' },
     overhead,
     firstDiff,
@@ -64,6 +64,21 @@ try {
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 
+/**
+ * Says whether something else was using the machine when the bench started (the load afterwards
+ * includes the bench's own processes and Chromium, so it cannot tell). Absolute times on a busy machine
+ * are noise; ratios against calls timed on the same machine at the same time carry less.
+ */
+function machineLoad(m) {
+  const [before] = m.loadAverageBefore;
+  const [after] = m.loadAverageAfter;
+  return before >= m.cpus / 2 // half the cores taken by something else
+    ? `**shared with other work while measured** (load average ${before} before, ${after} after), so times carry
+noise; ratios against calls timed on the same machine at the same time carry less.`
+    : `otherwise idle when the bench started (load average ${before}; ${after} at the end, the bench's own work
+included).`;
+}
+
 function resultsMarkdown(r, table) {
   const o = r.overhead;
   const ph = o.phasesOfMedianRun;
@@ -75,9 +90,7 @@ Written by \`npm run bench\` (\`bench/run.mjs\`) on ${r.generatedAt.slice(0, 10)
 ${r.model.tokensPerSecond} tokens/s (~${r.model.charsPerToken} characters a token), from the loopback fake
 OpenAI-compatible server running in the bench's own process, through the real \`openai\` client. Worker
 concurrency ${r.model.concurrency}. **Machine:** ${r.machine.cpus} CPUs (${r.machine.cpuModel}), Node
-${r.machine.node}, **shared with other work while measured** (load average ${r.machine.loadAverageBefore[0]}
-before, ${r.machine.loadAverageAfter[0]} after), so times carry noise; ratios against calls timed on
-the same machine at the same time carry less.
+${r.machine.node}, ${machineLoad(r.machine)}
 
 ${table}
 
