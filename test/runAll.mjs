@@ -52,6 +52,14 @@ function countFrom(name, reportFile, ok) {
   return ok && counts.failed === 0;
 }
 
+// The robustness cases append what they observed here (see test/unit/robustness/caseTable.ts); the
+// suites run as child processes and inherit the variable, the extension host included.
+const resultsDir = path.join(root, 'test-results');
+const robustnessRows = path.join(resultsDir, 'robustness.jsonl');
+fs.mkdirSync(resultsDir, { recursive: true });
+fs.rmSync(robustnessRows, { force: true });
+process.env.RO_ROBUSTNESS_OUT = robustnessRows;
+
 let ok = true;
 ok = step('build', () => run(process.execPath, ['esbuild.mjs'])) && ok;
 ok = step('compile tests', () => run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'])) && ok;
@@ -86,6 +94,11 @@ if (wantIntegration && hostReady) {
 if (wantE2E && hostReady) {
   ok = step('end-to-end tests (Playwright in code-server)', () => mocha('e2e', 'test/.mocharc.e2e.json')) && ok;
 }
+
+// Only a run of every suite may rewrite the committed table; a narrowed run writes its own beside it.
+const fullRun = wantIntegration && wantE2E && hostReady && !process.env.RO_TEST_GREP;
+const robustnessDoc = fullRun ? path.join(root, 'docs', 'robustness.md') : path.join(resultsDir, 'robustness.md');
+run(process.execPath, ['test/robustness/generateTable.mjs', robustnessRows, robustnessDoc, ...(fullRun ? [] : ['--partial'])]);
 
 console.log(`\n${timings.join('\n')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
