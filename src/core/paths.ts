@@ -38,18 +38,28 @@ export function isSecretPath(relativePath: string): boolean {
   return SECRET_EXTENSIONS.test(base) || SECRET_NAMES.some((pattern) => pattern.test(base));
 }
 
+/**
+ * One round of percent-decoding that never gives up on the whole string: each run of escapes is
+ * decoded on its own, so a malformed escape elsewhere (`%2e%2e/x%zz`, on which decodeURIComponent
+ * throws) cannot hide a decoded `..`. A run that is not valid UTF-8 still yields its ASCII bytes,
+ * which are the ones that matter here (`.`, `/`, `\`, controls).
+ */
+function decodeEscapesOnce(text: string): string {
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run.replace(/%([0-7][0-9a-fA-F])/g, (_escape, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    }
+  });
+}
+
 /** Decodes percent-escapes until stable, so `%252e%252e` cannot smuggle `..` past the check. */
 function fullyDecoded(candidate: string): string {
-  if (!candidate.includes('%')) return candidate;
   let current = candidate;
-  for (let i = 0; i < 5; i++) {
-    let next: string;
-    try {
-      next = decodeURIComponent(current);
-    } catch {
-      return current;
-    }
-    if (next === current) return current;
+  for (let i = 0; i < 5 && current.includes('%'); i++) {
+    const next = decodeEscapesOnce(current);
+    if (next === current) break;
     current = next;
   }
   return current;
