@@ -30,12 +30,30 @@ const SECRET_NAMES = [
   /^secrets?\.(json|ya?ml|toml)$/i,
 ];
 const SECRET_EXTENSIONS = /\.(pem|key|p12|pfx|jks|keystore|kdbx|asc|gpg|ppk)$/i;
+// A copy of a secret is as secret as the original: editors, tools and people leave these behind.
+const BACKUP_SUFFIX = /(\.(bak|backup|old|orig|save|sav|swp|swo|tmp|copy|\d+)|~)+$/i;
+// Tool folders that hold credentials under names of their own choosing (any private key in ~/.ssh,
+// any profile in ~/.aws); a home folder opened as a workspace would otherwise expose them.
+const SECRET_FOLDERS = new Set(['.ssh', '.gnupg', '.aws']);
+// Files that are credentials only in their tool's folder (`config.json` elsewhere is just config).
+const SECRET_FILES_IN_FOLDER: readonly [string, RegExp][] = [
+  ['.docker', /^config\.json$/i],
+  ['.kube', /^config$/i],
+];
+
+function isSecretName(base: string): boolean {
+  if (ENV_TEMPLATE.test(base)) return false;
+  return SECRET_EXTENSIONS.test(base) || SECRET_NAMES.some((pattern) => pattern.test(base)) || /^kubeconfig$/i.test(base);
+}
 
 /** Files whose contents are credentials: never listed, read for a prompt, or written. */
 export function isSecretPath(relativePath: string): boolean {
-  const base = relativePath.replace(/\\/g, '/').split('/').pop() ?? '';
-  if (ENV_TEMPLATE.test(base)) return false;
-  return SECRET_EXTENSIONS.test(base) || SECRET_NAMES.some((pattern) => pattern.test(base));
+  const segments = relativePath.replace(/\\/g, '/').split('/');
+  const base = segments[segments.length - 1] ?? '';
+  if (segments.some((segment) => SECRET_FOLDERS.has(segment.toLowerCase()))) return true;
+  const folder = (segments[segments.length - 2] ?? '').toLowerCase();
+  const unbacked = base.replace(BACKUP_SUFFIX, '');
+  return [base, unbacked].some((name) => isSecretName(name) || SECRET_FILES_IN_FOLDER.some(([owner, file]) => owner === folder && file.test(name)));
 }
 
 /**
