@@ -122,17 +122,34 @@ function protectedAreaReason(normalized: string): string | undefined {
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+// Characters that change how a name is displayed rather than which file it is: C1 controls, bidi
+// embeddings, overrides, isolates and marks, line and paragraph separators. `src/\u202Egnp.ts` shows
+// as `src/st.png` in a review, a terminal or a diff header, so the user would accept a change to a
+// file other than the one they read. Refused rather than rendered: no real project needs them in a
+// path, and a name the user cannot read is not one they can review.
+const DISPLAY_CONTROL = /[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const DISPLAY_CONTROLS = new RegExp(DISPLAY_CONTROL.source, 'g');
+
+/**
+ * A path quoted for a message: JSON quoting escapes C0 controls, and the display controls are escaped
+ * too, so a refusal never reorders or hides the text around it when printed.
+ */
+export function quotePath(candidate: string): string {
+  return JSON.stringify(candidate).replace(DISPLAY_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /**
  * Text-level check of a workspace-relative path named by a model or a user. Returns the normalized
  * POSIX form (`./a//b` → `a/b`) or the reason it is refused.
  */
 export function checkRelativePath(candidate: string): PathCheck {
-  const refuse = (why: string): PathCheck => ({ ok: false, reason: `${JSON.stringify(candidate)} ${why}` });
+  const refuse = (why: string): PathCheck => ({ ok: false, reason: `${quotePath(candidate)} ${why}` });
   if (candidate.trim() === '') return { ok: false, reason: 'empty path' };
-  if (CONTROL_CHARACTER.test(candidate)) return refuse('contains control characters');
   const decoded = fullyDecoded(candidate);
-  if (decoded !== candidate && CONTROL_CHARACTER.test(decoded)) return refuse('contains control characters');
+  for (const form of decoded === candidate ? [candidate] : [candidate, decoded]) {
+    if (CONTROL_CHARACTER.test(form)) return refuse('contains control characters');
+    if (DISPLAY_CONTROL.test(form)) return refuse('contains characters that change how it is displayed (bidirectional or C1 controls)');
+  }
   // Judge the strictest reading: the raw text and its decoded form must both be harmless, because
   // some consumer (a URI, a shell, a model's next message) may decode it later. The raw form is the
   // one returned: it names the file as it is on disk.
@@ -200,14 +217,14 @@ export async function resolveInsideWorkspace(root: string, relativePath: string)
     const real = await realpathOrUndefined(probe);
     if (real !== undefined) {
       if (!isInside(realRoot, real)) {
-        throw new PathRejectedError(`Refused path: ${JSON.stringify(relativePath)} leads out of the workspace through a symbolic link`);
+        throw new PathRejectedError(`Refused path: ${quotePath(relativePath)} leads out of the workspace through a symbolic link`);
       }
       break;
     }
     // A dangling symlink has no real path but still exists as a link: never write through one.
     const link = await fs.lstat(probe).catch(() => undefined);
     if (link?.isSymbolicLink()) {
-      throw new PathRejectedError(`Refused path: ${JSON.stringify(relativePath)} goes through a dangling symbolic link`);
+      throw new PathRejectedError(`Refused path: ${quotePath(relativePath)} goes through a dangling symbolic link`);
     }
     const parent = path.dirname(probe);
     if (parent === probe) break;
