@@ -21,6 +21,31 @@ export interface OpenAIProviderOptions {
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
+/**
+ * Why a base URL cannot work, in words that never repeat its credentials or query; undefined when it
+ * can. The client appends `/chat/completions` to the URL as text, so a query string would swallow the
+ * path (every call a puzzling 404), and fetch refuses URLs with `user:password@` outright (which the
+ * client reports as an unreachable server). Both are usually a key pasted into the URL. Callers check
+ * this where they can say so as a configuration error (the CLI: a usage error).
+ */
+export function baseURLProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'the base URL is not a valid URL; it should look like http://127.0.0.1:11434/v1';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'the base URL must start with http:// or https://, e.g. http://127.0.0.1:11434/v1';
+  const where = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  if (parsed.username !== '' || parsed.password !== '') {
+    return `the base URL ${where} contains credentials (user:password@), which cannot be sent that way; give the key in OPENAI_API_KEY instead`;
+  }
+  if (parsed.search !== '' || parsed.hash !== '') {
+    return `the base URL ${where} has a query string or fragment, which would end up in front of the API path; give the API root only (a key goes in OPENAI_API_KEY)`;
+  }
+  return undefined;
+}
+
 export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvider {
   for (const [role, model] of Object.entries(options.models)) {
     if (model.trim() === '') throw new Error(`No model is configured for the ${role} role.`);
