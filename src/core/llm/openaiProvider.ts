@@ -5,7 +5,7 @@
 // detection of servers that cannot do json_schema, and errors worded for the user.
 import OpenAI, { APIError, AzureOpenAI } from 'openai';
 import { StructuredOutputUnsupportedError, type ChatProvider, type ChatRequest, type ChatResponse, type FinishReason, type ModelRole } from './chatProvider';
-import { rememberSecretForRedaction, toModelRequestError, type ModelCallContext } from './modelErrors';
+import { ModelRequestError, rememberSecretForRedaction, toModelRequestError, type ModelCallContext } from './modelErrors';
 import { abortReason, retryDecision, sleepUnlessAborted } from './retryPolicy';
 import { estimateTokens } from './tokenEstimate';
 
@@ -123,7 +123,9 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
     let stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>;
     for (;;) {
       try {
-        stream = await client.chat.completions.create(params, { signal: controller.signal });
+        const { data, response } = await client.chat.completions.create(params, { signal: controller.signal }).withResponse();
+        rejectHtmlPage(response, settings);
+        stream = data;
         break;
       } catch (error) {
         if (request.signal.aborted) throw error;
@@ -173,6 +175,20 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
     },
     model,
   };
+}
+
+/**
+ * A web server, login portal or proxy answering 200 with a page instead of the API: the client would
+ * read the page as an event stream with no events, and the run would fail on "the reply was empty".
+ */
+function rejectHtmlPage(response: Response, settings: CallSettings): void {
+  if (!/^\s*text\/html\b/i.test(response.headers.get('content-type') ?? '')) return;
+  response.body?.cancel().catch(() => undefined);
+  throw new ModelRequestError(
+    'other',
+    `${settings.server} answered with an HTML page, not the model API: check that the base URL is the API root (e.g. ending in /v1) and that no proxy or login page is in the way.`,
+    { status: response.status },
+  );
 }
 
 function mapFinishReason(finish: string | null | undefined, refusal: string): FinishReason {
