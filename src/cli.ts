@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { applyChangesToDisk, type DiskChange } from './core/applyToDisk';
 import { CLI_HELP, parseCliArgs, type CliOptions } from './core/cliArgs';
-import { createOpenAIProvider } from './core/llm/openaiProvider';
+import { baseURLProblem, createOpenAIProvider } from './core/llm/openaiProvider';
 import { createNodeWorkspace } from './core/nodeWorkspace';
 import { DEFAULT_ENGINE_SETTINGS, startRefactor } from './core/orchestrator';
 import type { Finding } from './core/schemas';
@@ -34,6 +34,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const root = path.resolve(options.workspace);
   const isDirectory = await stat(root).then((s) => s.isDirectory(), () => false);
   if (!isDirectory) return usageError(`--workspace ${options.workspace} is not a folder`);
+
+  // A broken base URL is a usage error, caught before any request, rather than a misleading network failure.
+  const urlProblem = options.baseURL === undefined ? undefined : baseURLProblem(options.baseURL);
+  if (urlProblem) return usageError(`--base-url: ${urlProblem}`);
 
   const envKey = process.env.OPENAI_API_KEY?.trim();
   if (!envKey && !options.baseURL) return usageError('set OPENAI_API_KEY, or pass --base-url for a local server that needs no key');

@@ -7,7 +7,7 @@ import { close, constants, fstat, open, read, statSync, type Dirent } from 'node
 import { promisify } from 'node:util';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { checkRelativePath, resolveInsideWorkspace } from './paths';
+import { checkRelativePath, quotePath, resolveInsideWorkspace } from './paths';
 import type { WorkspaceAccess, WorkspaceFileEntry } from './workspace';
 
 export interface NodeWorkspaceOptions {
@@ -170,7 +170,7 @@ export function createNodeWorkspace(
       // The same rule as every later read or write: what cannot be named safely is never offered.
       const check = checkRelativePath(relative);
       if (!check.ok) {
-        skips.push({ path: relative, reason: check.reason.replace(`${JSON.stringify(relative)} `, '') });
+        skips.push({ path: relative, reason: check.reason.replace(`${quotePath(relative)} `, '') });
       } else if (entry.isSymbolicLink()) {
         // Following links would let a workspace pull in files from elsewhere (or loop forever), and a
         // file reachable under two names could be planned twice.

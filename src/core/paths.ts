@@ -30,26 +30,54 @@ const SECRET_NAMES = [
   /^secrets?\.(json|ya?ml|toml)$/i,
 ];
 const SECRET_EXTENSIONS = /\.(pem|key|p12|pfx|jks|keystore|kdbx|asc|gpg|ppk)$/i;
+// A copy of a secret is as secret as the original: editors, tools and people leave these behind.
+const BACKUP_SUFFIX = /(\.(bak|backup|old|orig|save|sav|swp|swo|tmp|copy|\d+)|~)+$/i;
+// Tool folders that hold credentials under names of their own choosing (any private key in ~/.ssh,
+// any profile in ~/.aws); a home folder opened as a workspace would otherwise expose them.
+const SECRET_FOLDERS = new Set(['.ssh', '.gnupg', '.aws']);
+// Files that are credentials only in their tool's folder (`config.json` elsewhere is just config).
+const SECRET_FILES_IN_FOLDER: readonly [string, RegExp][] = [
+  ['.docker', /^config\.json$/i],
+  ['.kube', /^config$/i],
+];
+
+function isSecretName(base: string): boolean {
+  if (ENV_TEMPLATE.test(base)) return false;
+  return SECRET_EXTENSIONS.test(base) || SECRET_NAMES.some((pattern) => pattern.test(base)) || /^kubeconfig$/i.test(base);
+}
 
 /** Files whose contents are credentials: never listed, read for a prompt, or written. */
 export function isSecretPath(relativePath: string): boolean {
-  const base = relativePath.replace(/\\/g, '/').split('/').pop() ?? '';
-  if (ENV_TEMPLATE.test(base)) return false;
-  return SECRET_EXTENSIONS.test(base) || SECRET_NAMES.some((pattern) => pattern.test(base));
+  const segments = relativePath.replace(/\\/g, '/').split('/');
+  const base = segments[segments.length - 1] ?? '';
+  if (segments.some((segment) => SECRET_FOLDERS.has(segment.toLowerCase()))) return true;
+  const folder = (segments[segments.length - 2] ?? '').toLowerCase();
+  const unbacked = base.replace(BACKUP_SUFFIX, '');
+  return [base, unbacked].some((name) => isSecretName(name) || SECRET_FILES_IN_FOLDER.some(([owner, file]) => owner === folder && file.test(name)));
+}
+
+/**
+ * One round of percent-decoding that never gives up on the whole string: each run of escapes is
+ * decoded on its own, so a malformed escape elsewhere (`%2e%2e/x%zz`, on which decodeURIComponent
+ * throws) cannot hide a decoded `..`. A run that is not valid UTF-8 still yields its ASCII bytes,
+ * which are the ones that matter here (`.`, `/`, `\`, controls).
+ */
+function decodeEscapesOnce(text: string): string {
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run.replace(/%([0-7][0-9a-fA-F])/g, (_escape, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    }
+  });
 }
 
 /** Decodes percent-escapes until stable, so `%252e%252e` cannot smuggle `..` past the check. */
 function fullyDecoded(candidate: string): string {
-  if (!candidate.includes('%')) return candidate;
   let current = candidate;
-  for (let i = 0; i < 5; i++) {
-    let next: string;
-    try {
-      next = decodeURIComponent(current);
-    } catch {
-      return current;
-    }
-    if (next === current) return current;
+  for (let i = 0; i < 5 && current.includes('%'); i++) {
+    const next = decodeEscapesOnce(current);
+    if (next === current) break;
     current = next;
   }
   return current;
@@ -94,17 +122,34 @@ function protectedAreaReason(normalized: string): string | undefined {
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+// Characters that change how a name is displayed rather than which file it is: C1 controls, bidi
+// embeddings, overrides, isolates and marks, line and paragraph separators. `src/\u202Egnp.ts` shows
+// as `src/st.png` in a review, a terminal or a diff header, so the user would accept a change to a
+// file other than the one they read. Refused rather than rendered: no real project needs them in a
+// path, and a name the user cannot read is not one they can review.
+const DISPLAY_CONTROL = /[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const DISPLAY_CONTROLS = new RegExp(DISPLAY_CONTROL.source, 'g');
+
+/**
+ * A path quoted for a message: JSON quoting escapes C0 controls, and the display controls are escaped
+ * too, so a refusal never reorders or hides the text around it when printed.
+ */
+export function quotePath(candidate: string): string {
+  return JSON.stringify(candidate).replace(DISPLAY_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /**
  * Text-level check of a workspace-relative path named by a model or a user. Returns the normalized
  * POSIX form (`./a//b` → `a/b`) or the reason it is refused.
  */
 export function checkRelativePath(candidate: string): PathCheck {
-  const refuse = (why: string): PathCheck => ({ ok: false, reason: `${JSON.stringify(candidate)} ${why}` });
+  const refuse = (why: string): PathCheck => ({ ok: false, reason: `${quotePath(candidate)} ${why}` });
   if (candidate.trim() === '') return { ok: false, reason: 'empty path' };
-  if (CONTROL_CHARACTER.test(candidate)) return refuse('contains control characters');
   const decoded = fullyDecoded(candidate);
-  if (decoded !== candidate && CONTROL_CHARACTER.test(decoded)) return refuse('contains control characters');
+  for (const form of decoded === candidate ? [candidate] : [candidate, decoded]) {
+    if (CONTROL_CHARACTER.test(form)) return refuse('contains control characters');
+    if (DISPLAY_CONTROL.test(form)) return refuse('contains characters that change how it is displayed (bidirectional or C1 controls)');
+  }
   // Judge the strictest reading: the raw text and its decoded form must both be harmless, because
   // some consumer (a URI, a shell, a model's next message) may decode it later. The raw form is the
   // one returned: it names the file as it is on disk.
@@ -172,14 +217,14 @@ export async function resolveInsideWorkspace(root: string, relativePath: string)
     const real = await realpathOrUndefined(probe);
     if (real !== undefined) {
       if (!isInside(realRoot, real)) {
-        throw new PathRejectedError(`Refused path: ${JSON.stringify(relativePath)} leads out of the workspace through a symbolic link`);
+        throw new PathRejectedError(`Refused path: ${quotePath(relativePath)} leads out of the workspace through a symbolic link`);
       }
       break;
     }
     // A dangling symlink has no real path but still exists as a link: never write through one.
     const link = await fs.lstat(probe).catch(() => undefined);
     if (link?.isSymbolicLink()) {
-      throw new PathRejectedError(`Refused path: ${JSON.stringify(relativePath)} goes through a dangling symbolic link`);
+      throw new PathRejectedError(`Refused path: ${quotePath(relativePath)} goes through a dangling symbolic link`);
     }
     const parent = path.dirname(probe);
     if (parent === probe) break;

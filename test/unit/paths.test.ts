@@ -39,6 +39,11 @@ describe('paths a model may name', () => {
       ['%5c%5cserver%5cshare', /absolute/],
       ['.vscode./tasks.json', /\.vscode/],
       ['deploy/prod.tfstate', /secret/],
+      ['%2e%2e/x%zz', /leaves the workspace/],
+      ['a/%2e%2e/%2e%2e/b%', /leaves the workspace/],
+      ['src/\u202Egnp.ts', /displayed/],
+      ['src/%E2%80%AEgnp.ts', /displayed/],
+      ['a\u0085b.ts', /displayed/],
     ];
     for (const [candidate, reason] of refused) {
       it(`refuses ${JSON.stringify(candidate)}`, () => {
@@ -52,6 +57,16 @@ describe('paths a model may name', () => {
       assert.deepEqual(checkRelativePath('./src//a.ts'), { ok: true, path: 'src/a.ts' });
       assert.deepEqual(checkRelativePath('src\\api\\client.ts'), { ok: true, path: 'src/api/client.ts' });
       assert.deepEqual(checkRelativePath('docs/ünïcödé 文件.md'), { ok: true, path: 'docs/ünïcödé 文件.md' });
+      assert.deepEqual(checkRelativePath('docs/עברית.md'), { ok: true, path: 'docs/עברית.md' }, 'right-to-left letters are not controls');
+    });
+
+    it('quotes a refused name with display controls escaped, so the message cannot be reordered on screen', () => {
+      const check = checkRelativePath('src/\u202Egnp.ts');
+      assert.equal(check.ok, false);
+      if (!check.ok) {
+        assert.ok(check.reason.startsWith('"src/\\u202egnp.ts" '), check.reason);
+        assert.doesNotMatch(check.reason, /\u202E/);
+      }
     });
 
     it('accepts names that merely contain dots', () => {
@@ -69,8 +84,13 @@ describe('paths a model may name', () => {
         assert.equal(isSecretPath(p), true, p);
       }
     });
+    it('knows backup copies of secrets and credential files inside tool folders', () => {
+      for (const p of ['k/server.key.bak', 'credentials.json.old', '.env~', 'x.pem.orig', '.docker/config.json', 'home/.kube/config', '.ssh/deploy', '.aws/config', '.gnupg/pubring.kbx']) {
+        assert.equal(isSecretPath(p), true, p);
+      }
+    });
     it('lets source files and env templates through', () => {
-      for (const p of ['src/env.ts', 'environment.ts', '.env.example', 'config/.env.sample', 'keyboard.ts', 'src/keys.ts', 'docs/pem-format.md']) {
+      for (const p of ['src/env.ts', 'environment.ts', '.env.example', 'config/.env.sample', 'keyboard.ts', 'src/keys.ts', 'docs/pem-format.md', 'docker/config.json', '.docker/Dockerfile', 'src/main.ts.bak', 'kube/config']) {
         assert.equal(isSecretPath(p), false, p);
       }
     });

@@ -5,7 +5,7 @@
 // detection of servers that cannot do json_schema, and errors worded for the user.
 import OpenAI, { APIError, AzureOpenAI } from 'openai';
 import { StructuredOutputUnsupportedError, type ChatProvider, type ChatRequest, type ChatResponse, type FinishReason, type ModelRole } from './chatProvider';
-import { rememberSecretForRedaction, toModelRequestError, type ModelCallContext } from './modelErrors';
+import { ModelRequestError, rememberSecretForRedaction, toModelRequestError, type ModelCallContext } from './modelErrors';
 import { abortReason, retryDecision, sleepUnlessAborted } from './retryPolicy';
 import { estimateTokens } from './tokenEstimate';
 
@@ -20,6 +20,31 @@ export interface OpenAIProviderOptions {
 }
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/**
+ * Why a base URL cannot work, in words that never repeat its credentials or query; undefined when it
+ * can. The client appends `/chat/completions` to the URL as text, so a query string would swallow the
+ * path (every call a puzzling 404), and fetch refuses URLs with `user:password@` outright (which the
+ * client reports as an unreachable server). Both are usually a key pasted into the URL. Callers check
+ * this where they can say so as a configuration error (the CLI: a usage error).
+ */
+export function baseURLProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'the base URL is not a valid URL; it should look like http://127.0.0.1:11434/v1';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'the base URL must start with http:// or https://, e.g. http://127.0.0.1:11434/v1';
+  const where = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  if (parsed.username !== '' || parsed.password !== '') {
+    return `the base URL ${where} contains credentials (user:password@), which cannot be sent that way; give the key in OPENAI_API_KEY instead`;
+  }
+  if (parsed.search !== '' || parsed.hash !== '') {
+    return `the base URL ${where} has a query string or fragment, which would end up in front of the API path; give the API root only (a key goes in OPENAI_API_KEY)`;
+  }
+  return undefined;
+}
 
 export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvider {
   for (const [role, model] of Object.entries(options.models)) {
@@ -98,7 +123,9 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
     let stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>;
     for (;;) {
       try {
-        stream = await client.chat.completions.create(params, { signal: controller.signal });
+        const { data, response } = await client.chat.completions.create(params, { signal: controller.signal }).withResponse();
+        rejectHtmlPage(response, settings);
+        stream = data;
         break;
       } catch (error) {
         if (request.signal.aborted) throw error;
@@ -148,6 +175,20 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
     },
     model,
   };
+}
+
+/**
+ * A web server, login portal or proxy answering 200 with a page instead of the API: the client would
+ * read the page as an event stream with no events, and the run would fail on "the reply was empty".
+ */
+function rejectHtmlPage(response: Response, settings: CallSettings): void {
+  if (!/^\s*text\/html\b/i.test(response.headers.get('content-type') ?? '')) return;
+  response.body?.cancel().catch(() => undefined);
+  throw new ModelRequestError(
+    'other',
+    `${settings.server} answered with an HTML page, not the model API: check that the base URL is the API root (e.g. ending in /v1) and that no proxy or login page is in the way.`,
+    { status: response.status },
+  );
 }
 
 function mapFinishReason(finish: string | null | undefined, refusal: string): FinishReason {

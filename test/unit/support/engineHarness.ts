@@ -24,13 +24,14 @@ export async function removeWorkspace(root: string): Promise<void> {
   await fs.rm(root, { recursive: true, force: true });
 }
 
-/** Every file's bytes, to prove a run wrote nothing. */
+/** Every file's bytes (a symbolic link as its target, never followed), to prove a run wrote nothing. */
 export async function snapshot(root: string): Promise<Map<string, Buffer>> {
   const result = new Map<string, Buffer>();
   async function walk(dir: string): Promise<void> {
     for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
+      else if (entry.isSymbolicLink()) result.set(path.relative(root, full), Buffer.from(`symlink -> ${await fs.readlink(full)}`));
       else result.set(path.relative(root, full), await fs.readFile(full));
     }
   }
