@@ -11,6 +11,7 @@ import { createNodeWorkspace } from './core/nodeWorkspace';
 import { DEFAULT_ENGINE_SETTINGS, startRefactor } from './core/orchestrator';
 import type { Finding } from './core/schemas';
 import type { FileChangeState, RefactorSession, SessionEvent } from './core/session';
+import { forTerminal } from './core/displayText';
 import { diffStat } from './core/unifiedDiff';
 
 const NAME = 'refactor-orchestrator';
@@ -83,7 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT_INTERRUPTED;
     }
     if (session.stage === 'failed') {
-      process.stderr.write(`${NAME}: ${session.error ?? 'the run failed'}\n`);
+      process.stderr.write(`${NAME}: ${forTerminal(session.error ?? 'the run failed')}\n`);
       if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(session))}\n`);
       return EXIT_FAILED;
     }
@@ -144,9 +145,9 @@ function reportFile(file: FileChangeState): void {
 
 function printHuman(session: RefactorSession): void {
   for (const file of session.files) {
-    if (file.status === 'proposed' && file.diff !== '') process.stdout.write(file.diff.endsWith('\n') ? file.diff : `${file.diff}\n`);
+    if (file.status === 'proposed' && file.diff !== '') process.stdout.write(forTerminal(file.diff.endsWith('\n') ? file.diff : `${file.diff}\n`));
   }
-  for (const finding of session.findings) process.stdout.write(`${formatFinding(finding)}\n`);
+  for (const finding of session.findings) process.stdout.write(`${forTerminal(formatFinding(finding))}\n`);
 }
 
 function formatFinding(finding: Finding): string {
@@ -183,8 +184,11 @@ function jsonResult(session: RefactorSession, applied?: ApplyOutcome) {
   };
 }
 
+// Human output carries model text (plan summary, descriptions, findings, diffs): printed with its
+// control characters escaped, so a reply cannot recolour, rewrite or hide what the user reads. --json
+// output is data and stays exact.
 function progress(line: string): void {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${forTerminal(line)}\n`);
 }
 
 function usageError(message: string): number {
@@ -198,7 +202,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // Anything unexpected still ends in one line, not a stack trace.
-    process.stderr.write(`${NAME}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${NAME}: ${forTerminal(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = EXIT_FAILED;
   },
 );

@@ -7,6 +7,7 @@ import * as fs from 'node:fs/promises';
 import { realpath } from 'node:fs';
 import { promisify } from 'node:util';
 import * as path from 'node:path';
+import { DISPLAY_CONTROL, quoteForDisplay } from './displayText';
 
 export type PathCheck = { ok: true; path: string } | { ok: false; reason: string };
 
@@ -122,21 +123,11 @@ function protectedAreaReason(normalized: string): string | undefined {
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-// Characters that change how a name is displayed rather than which file it is: C1 controls, bidi
-// embeddings, overrides, isolates and marks, line and paragraph separators. `src/\u202Egnp.ts` shows
-// as `src/st.png` in a review, a terminal or a diff header, so the user would accept a change to a
-// file other than the one they read. Refused rather than rendered: no real project needs them in a
-// path, and a name the user cannot read is not one they can review.
-const DISPLAY_CONTROL = /[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const DISPLAY_CONTROLS = new RegExp(DISPLAY_CONTROL.source, 'g');
+// A name with display controls (see displayText.ts) is refused rather than rendered: no real project
+// needs them in a path, and a name the user cannot read is not one they can review.
 
-/**
- * A path quoted for a message: JSON quoting escapes C0 controls, and the display controls are escaped
- * too, so a refusal never reorders or hides the text around it when printed.
- */
-export function quotePath(candidate: string): string {
-  return JSON.stringify(candidate).replace(DISPLAY_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** A path quoted for a message, so a refusal never reorders or hides the text around it when printed. */
+export const quotePath = quoteForDisplay;
 
 /**
  * Text-level check of a workspace-relative path named by a model or a user. Returns the normalized
