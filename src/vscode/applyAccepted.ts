@@ -40,9 +40,13 @@ interface PlannedWrite {
   text: string | undefined;
 }
 
+/** How a stale file changed, so the message says what the user will find there. */
+type StaleKind = 'changed' | 'deleted' | 'appeared';
+
 export async function applyAcceptedChanges(review: ReviewSession, paths: WorkspacePaths): Promise<ApplyOutcome> {
   const outcome: ApplyOutcome = { applied: [], stale: [], refused: [], saved: false, message: '' };
   const writes: PlannedWrite[] = [];
+  const staleKinds = new Map<string, StaleKind>();
 
   for (const { file, acceptedHunks } of review.acceptedFiles()) {
     const target = paths.resolve(file.path);
@@ -55,6 +59,7 @@ export async function applyAcceptedChanges(review: ReviewSession, paths: Workspa
     const expected = file.action === 'create' ? undefined : (file.original ?? undefined);
     if (current !== expected) {
       outcome.stale.push(file.id);
+      staleKinds.set(file.id, current === undefined ? 'deleted' : expected === undefined ? 'appeared' : 'changed');
       review.markStale(file.id);
       continue;
     }
@@ -78,7 +83,7 @@ export async function applyAcceptedChanges(review: ReviewSession, paths: Workspa
     }
   }
 
-  outcome.message = describeOutcome(review, outcome);
+  outcome.message = describeOutcome(review, outcome, staleKinds);
   return outcome;
 }
 
@@ -118,7 +123,7 @@ async function addToEdit(edit: vscode.WorkspaceEdit, write: PlannedWrite): Promi
   }
 }
 
-function describeOutcome(review: ReviewSession, outcome: ApplyOutcome): string {
+function describeOutcome(review: ReviewSession, outcome: ApplyOutcome, staleKinds: ReadonlyMap<string, StaleKind>): string {
   const name = (id: string): string => review.session.file(id)?.path ?? id;
   const parts: string[] = [];
   if (outcome.applied.length > 0) {
@@ -126,9 +131,10 @@ function describeOutcome(review: ReviewSession, outcome: ApplyOutcome): string {
     const files = `${count} ${count === 1 ? 'file' : 'files'}`;
     parts.push(`${outcome.saved ? `Applied and saved ${files}` : `Applied ${files} (not saved)`}; one Undo reverts ${count === 1 ? 'it' : 'them all'}.`);
   }
-  if (outcome.stale.length > 0) {
-    parts.push(`Not applied, changed since they were read: ${outcome.stale.map(name).join(', ')}. Re-run them from the review.`);
-  }
+  const stale = (kind: StaleKind): string => outcome.stale.filter((id) => staleKinds.get(id) === kind).map(name).join(', ');
+  if (stale('changed')) parts.push(`Not applied, changed since they were read: ${stale('changed')}. Re-run them from the review.`);
+  if (stale('deleted')) parts.push(`Not applied, deleted since it was read: ${stale('deleted')}.`);
+  if (stale('appeared')) parts.push(`Not created, a file appeared since the plan: ${stale('appeared')}. Re-run to change it instead.`);
   if (outcome.refused.length > 0) parts.push(`Refused: ${outcome.refused.map((r) => r.reason).join('; ')}.`);
   if (parts.length === 0) parts.push('Nothing to apply: accept a file or some hunks first.');
   return parts.join(' ');
