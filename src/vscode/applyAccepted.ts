@@ -11,6 +11,7 @@
 // applied files stay unsaved. Either way one Undo (Edit › Undo in any of the files) reverts every file
 // of the apply in the editor: created files go away, deleted ones come back; the reverted buffers are
 // then unsaved until the user saves them.
+import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { checkRelativePath, resolveInsideWorkspace } from '../core/paths';
 import { applyAcceptedHunks } from '../core/reviewHunks';
@@ -63,6 +64,11 @@ export async function applyAcceptedChanges(review: ReviewSession, paths: Workspa
       review.markStale(file.id);
       continue;
     }
+    const readOnly = current === undefined ? undefined : await whyReadOnly(target.uri);
+    if (readOnly) {
+      outcome.refused.push({ id: file.id, reason: `${file.path}: ${readOnly}` });
+      continue;
+    }
     const text =
       file.action === 'delete' ? undefined : file.action === 'create' ? (file.proposed ?? '') : applyAcceptedHunks(file.original ?? '', file.proposed ?? '', acceptedHunks);
     writes.push({ file, uri: target.uri, acceptedHunks, text });
@@ -94,6 +100,24 @@ async function saveApplied(writes: readonly PlannedWrite[]): Promise<boolean> {
   const unsaved = vscode.workspace.textDocuments.filter((document) => document.isDirty && targets.has(document.uri.toString()));
   const results = await Promise.all(unsaved.map((document) => document.save()));
   return results.every(Boolean);
+}
+
+/**
+ * Why an existing file must not be written, or undefined. Checked before the edit is built because a
+ * WorkspaceEdit would change the buffer first and only fail (or, as root, succeed) when saving: either
+ * a half-applied refactoring or a file the user locked being overwritten. The permission bits count,
+ * not access(): a user who marked a file read-only meant it for every tool, as the CLI's --apply holds.
+ */
+async function whyReadOnly(uri: vscode.Uri): Promise<string | undefined> {
+  const because = 'it is read-only on disk; make it writable and apply again';
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.permissions !== undefined && (stat.permissions & vscode.FilePermission.Readonly) !== 0) return because;
+    if (uri.scheme === 'file' && ((await fs.stat(uri.fsPath)).mode & 0o222) === 0) return because;
+  } catch {
+    // Gone or unreadable: the stale check and the edit itself report that.
+  }
+  return undefined;
 }
 
 /** Undefined when writing `relative` inside `folder` is safe, else why not. */
