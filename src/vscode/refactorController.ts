@@ -153,7 +153,7 @@ export class RefactorController implements vscode.Disposable {
       },
     );
     unsubscribe();
-    await this.reportOutcome(review);
+    this.reportOutcome(review);
     return review;
   }
 
@@ -265,10 +265,11 @@ export class RefactorController implements vscode.Disposable {
     }
   }
 
-  private async reportOutcome(review: ReviewSession): Promise<void> {
+  private reportOutcome(review: ReviewSession): void {
     const { session } = review;
     if (session.stage === 'failed') {
-      await this.showError(new Error(session.error ?? 'The refactoring failed.'));
+      // Not awaited: the command resolves when the run has settled, not when the user dismisses this.
+      void this.showError(new Error(session.error ?? 'The refactoring failed.'));
     } else if (session.stage === 'cancelled') {
       void vscode.window.showInformationMessage('Refactoring cancelled; nothing was written.');
     } else if (session.plan && session.plan.changes.length === 0) {
