@@ -86,7 +86,9 @@ export class RefactorController implements vscode.Disposable {
     }
     this.paths = WorkspacePaths.current();
     if (this.paths.folders.length === 0) {
-      void vscode.window.showErrorMessage('Open a folder first: Refactor Across Files works on the files of a workspace folder.');
+      const why = 'Open a folder first: Refactor Across Files works on the files of a workspace folder.';
+      this.log.warn(why);
+      void vscode.window.showErrorMessage(why);
       return undefined;
     }
     if (this.runAbort && !this.runAbort.signal.aborted && this.review?.running) {
