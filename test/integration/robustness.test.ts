@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ReviewSession } from '../../src/vscode/reviewSession';
 import type { RecordedRequest } from '../support/fakeOpenAIServer';
+import { holdFirst } from '../support/heldRequest';
 import { recordCase } from '../unit/robustness/caseTable';
-import { diskText, flow, idOf, json, logText, makeFixture, modelScript, run, send, setUpFakeModelAndSettings, uriOf, waitFor, workerFile, type PlannedFile } from './support/flowHarness';
+import { diskText, flow, idOf, logText, makeFixture, modelScript, run, send, setUpFakeModelAndSettings, uriOf, waitFor, workerFile, type PlannedFile } from './support/flowHarness';
 
 const integration = 'integration' as const;
 
@@ -159,26 +160,19 @@ describe('Robustness in the extension host', function () {
      * once that request has arrived, then tries to accept and apply everything the review offers.
      */
     async function cancelWhen(files: PlannedFile[], held: (request: RecordedRequest, nth: number) => boolean) {
-      const script = modelScript(files, reviseMe(files[0]!.path));
       const counts = new Map<string, number>();
-      let arrived: () => void = () => undefined;
-      let release: () => void = () => undefined;
-      const reached = new Promise<void>((resolve) => (arrived = resolve));
-      const released = new Promise<void>((resolve) => (release = resolve));
-      flow.server.setScript(async (request) => {
+      const hold = holdFirst(modelScript(files, reviseMe(files[0]!.path)), (request) => {
         const key = `${request.schemaName}:${workerFile(request) ?? ''}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
-        if (!held(request, counts.get(key) ?? 0)) return script(request);
-        arrived();
-        await released;
-        return json({ error: 'answered after the cancel' });
+        return held(request, counts.get(key) ?? 0);
       });
+      flow.server.setScript(hold.script);
       const running = start('Cancel me');
-      await reached;
+      await hold.reached;
       const stageAtCancel = flow.api.controller.currentReview?.session.stage;
       flow.api.controller.cancelRun();
       const review = await running;
-      release();
+      hold.release();
       assert.ok(review);
       if (flow.api.controller.reviewPanel) await send({ type: 'setAllDecisions', decision: 'accepted' });
       const outcome = await flow.api.controller.applyAccepted();
