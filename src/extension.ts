@@ -7,6 +7,8 @@ import { RefactorController, type RefactorArgs } from './vscode/refactorControll
 /** What `activate` returns: the entry points the integration tests drive instead of the input box. */
 export interface RefactorOrchestratorApi {
   readonly controller: RefactorController;
+  /** The folder holding this extension's log files, the "Refactor Orchestrator" channel's included. */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): RefactorOrchestratorApi {
@@ -23,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): RefactorOrchestrator
     vscode.commands.registerCommand('refactorOrchestrator.showLog', () => controller.showLog()),
     vscode.commands.registerCommand('refactorOrchestrator.reopenReview', () => controller.reopenReview()),
   );
-  return { controller };
+  return { controller, logUri: context.logUri };
 }
 
 export function deactivate(): void {}

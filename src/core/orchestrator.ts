@@ -151,9 +151,13 @@ function describeFailure(error: unknown): string {
   return describeModelError(error);
 }
 
+/**
+ * Cancel means discard: proposals made before the cancel (during verification or a revision round)
+ * become cancelled too, so no consumer can apply a half-checked run. Failed files keep their reason.
+ */
 function markCancelled(session: RefactorSession): void {
   for (const file of session.files) {
-    if (file.status === 'queued' || file.status === 'working') session.updateFile(file, { status: 'cancelled' });
+    if (file.status !== 'failed' && file.status !== 'cancelled') session.updateFile(file, { status: 'cancelled' });
   }
   session.log('info', 'Cancelled; nothing was written.');
   session.setStage('cancelled');

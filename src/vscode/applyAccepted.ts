@@ -11,6 +11,7 @@
 // applied files stay unsaved. Either way one Undo (Edit › Undo in any of the files) reverts every file
 // of the apply in the editor: created files go away, deleted ones come back; the reverted buffers are
 // then unsaved until the user saves them.
+import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { checkRelativePath, resolveInsideWorkspace } from '../core/paths';
 import { applyAcceptedHunks } from '../core/reviewHunks';
@@ -40,9 +41,13 @@ interface PlannedWrite {
   text: string | undefined;
 }
 
+/** How a stale file changed, so the message says what the user will find there. */
+type StaleKind = 'changed' | 'deleted' | 'appeared';
+
 export async function applyAcceptedChanges(review: ReviewSession, paths: WorkspacePaths): Promise<ApplyOutcome> {
   const outcome: ApplyOutcome = { applied: [], stale: [], refused: [], saved: false, message: '' };
   const writes: PlannedWrite[] = [];
+  const staleKinds = new Map<string, StaleKind>();
 
   for (const { file, acceptedHunks } of review.acceptedFiles()) {
     const target = paths.resolve(file.path);
@@ -55,7 +60,13 @@ export async function applyAcceptedChanges(review: ReviewSession, paths: Workspa
     const expected = file.action === 'create' ? undefined : (file.original ?? undefined);
     if (current !== expected) {
       outcome.stale.push(file.id);
+      staleKinds.set(file.id, current === undefined ? 'deleted' : expected === undefined ? 'appeared' : 'changed');
       review.markStale(file.id);
+      continue;
+    }
+    const readOnly = current === undefined ? undefined : await whyReadOnly(target.uri);
+    if (readOnly) {
+      outcome.refused.push({ id: file.id, reason: `${file.path}: ${readOnly}` });
       continue;
     }
     const text =
@@ -78,7 +89,7 @@ export async function applyAcceptedChanges(review: ReviewSession, paths: Workspa
     }
   }
 
-  outcome.message = describeOutcome(review, outcome);
+  outcome.message = describeOutcome(review, outcome, staleKinds);
   return outcome;
 }
 
@@ -89,6 +100,24 @@ async function saveApplied(writes: readonly PlannedWrite[]): Promise<boolean> {
   const unsaved = vscode.workspace.textDocuments.filter((document) => document.isDirty && targets.has(document.uri.toString()));
   const results = await Promise.all(unsaved.map((document) => document.save()));
   return results.every(Boolean);
+}
+
+/**
+ * Why an existing file must not be written, or undefined. Checked before the edit is built because a
+ * WorkspaceEdit would change the buffer first and only fail (or, as root, succeed) when saving: either
+ * a half-applied refactoring or a file the user locked being overwritten. The permission bits count,
+ * not access(): a user who marked a file read-only meant it for every tool, as the CLI's --apply holds.
+ */
+async function whyReadOnly(uri: vscode.Uri): Promise<string | undefined> {
+  const because = 'it is read-only on disk; make it writable and apply again';
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.permissions !== undefined && (stat.permissions & vscode.FilePermission.Readonly) !== 0) return because;
+    if (uri.scheme === 'file' && ((await fs.stat(uri.fsPath)).mode & 0o222) === 0) return because;
+  } catch {
+    // Gone or unreadable: the stale check and the edit itself report that.
+  }
+  return undefined;
 }
 
 /** Undefined when writing `relative` inside `folder` is safe, else why not. */
@@ -118,7 +147,7 @@ async function addToEdit(edit: vscode.WorkspaceEdit, write: PlannedWrite): Promi
   }
 }
 
-function describeOutcome(review: ReviewSession, outcome: ApplyOutcome): string {
+function describeOutcome(review: ReviewSession, outcome: ApplyOutcome, staleKinds: ReadonlyMap<string, StaleKind>): string {
   const name = (id: string): string => review.session.file(id)?.path ?? id;
   const parts: string[] = [];
   if (outcome.applied.length > 0) {
@@ -126,9 +155,10 @@ function describeOutcome(review: ReviewSession, outcome: ApplyOutcome): string {
     const files = `${count} ${count === 1 ? 'file' : 'files'}`;
     parts.push(`${outcome.saved ? `Applied and saved ${files}` : `Applied ${files} (not saved)`}; one Undo reverts ${count === 1 ? 'it' : 'them all'}.`);
   }
-  if (outcome.stale.length > 0) {
-    parts.push(`Not applied, changed since they were read: ${outcome.stale.map(name).join(', ')}. Re-run them from the review.`);
-  }
+  const stale = (kind: StaleKind): string => outcome.stale.filter((id) => staleKinds.get(id) === kind).map(name).join(', ');
+  if (stale('changed')) parts.push(`Not applied, changed since they were read: ${stale('changed')}. Re-run them from the review.`);
+  if (stale('deleted')) parts.push(`Not applied, deleted since it was read: ${stale('deleted')}.`);
+  if (stale('appeared')) parts.push(`Not created, a file appeared since the plan: ${stale('appeared')}. Re-run to change it instead.`);
   if (outcome.refused.length > 0) parts.push(`Refused: ${outcome.refused.map((r) => r.reason).join('; ')}.`);
   if (parts.length === 0) parts.push('Nothing to apply: accept a file or some hunks first.');
   return parts.join(' ');

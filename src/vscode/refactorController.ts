@@ -86,7 +86,9 @@ export class RefactorController implements vscode.Disposable {
     }
     this.paths = WorkspacePaths.current();
     if (this.paths.folders.length === 0) {
-      void vscode.window.showErrorMessage('Open a folder first: Refactor Across Files works on the files of a workspace folder.');
+      const why = 'Open a folder first: Refactor Across Files works on the files of a workspace folder.';
+      this.log.warn(why);
+      void vscode.window.showErrorMessage(why);
       return undefined;
     }
     if (this.runAbort && !this.runAbort.signal.aborted && this.review?.running) {
@@ -153,7 +155,7 @@ export class RefactorController implements vscode.Disposable {
       },
     );
     unsubscribe();
-    await this.reportOutcome(review);
+    this.reportOutcome(review);
     return review;
   }
 
@@ -265,10 +267,11 @@ export class RefactorController implements vscode.Disposable {
     }
   }
 
-  private async reportOutcome(review: ReviewSession): Promise<void> {
+  private reportOutcome(review: ReviewSession): void {
     const { session } = review;
     if (session.stage === 'failed') {
-      await this.showError(new Error(session.error ?? 'The refactoring failed.'));
+      // Not awaited: the command resolves when the run has settled, not when the user dismisses this.
+      void this.showError(new Error(session.error ?? 'The refactoring failed.'));
     } else if (session.stage === 'cancelled') {
       void vscode.window.showInformationMessage('Refactoring cancelled; nothing was written.');
     } else if (session.plan && session.plan.changes.length === 0) {

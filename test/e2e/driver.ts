@@ -133,6 +133,20 @@ export class WorkbenchDriver {
     }
   }
 
+  /** The text of every log file named `<channel>.log` the workbench wrote so far (log output channels write files). */
+  logText(channel: string): string {
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name === `${channel}.log`) found.push(fs.readFileSync(full, 'utf8'));
+      }
+    };
+    walk(this.server.userDataDir);
+    return found.join('\n');
+  }
+
   async screenshot(name: string): Promise<string> {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const file = path.join(SCREENSHOT_DIR, `${name}.png`);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
+import { recordCase } from '../unit/robustness/caseTable';
 import { WorkbenchDriver } from './driver';
 
 const COMMAND = 'Refactor Orchestrator: Refactor Across Files…';
@@ -117,5 +118,113 @@ describe('the review panel (Playwright in code-server)', () => {
     await problems.getByText(FINDING, { exact: false }).first().waitFor({ timeout: 20_000 });
     assert.match(await problems.innerText(), /types\.ts/);
     await driver.screenshot('problems-after-apply');
+  });
+
+  // Robustness cases that need the real webview and workbench, on the same workbench (one launch): model
+  // text is rendered as text, the webview drops malformed messages, and a key stored with the Set API
+  // Key command stays out of the log. They replace the script, so they come last.
+  const HTML_PATH = 'src/<img src=x onerror=alert(1)>.ts';
+  const ATTACKS = ['<img src=x onerror="window.__injected=1">', '</script><script>window.__injected=2</script>', '<b>bold?</b>'];
+  const warnings: string[] = [];
+
+  it('renders HTML in plan, descriptions, file names, diffs and findings as literal text', async () => {
+    const attack = ATTACKS.join(' ');
+    driver.page.on('console', (message) => {
+      if (message.text().includes('Refactor review: dropped')) warnings.push(message.text());
+    });
+    server.setScript((request) => {
+      if (request.schemaName === 'plan') {
+        return json({
+          summary: `Plan ${attack}`,
+          changes: [
+            { id: 'c1', path: 'README.md', action: 'modify', description: `Describe ${attack}`, specialist: 'docs', dependsOn: [] },
+            { id: 'c2', path: HTML_PATH, action: 'create', description: `Create ${attack}`, specialist: 'general', dependsOn: [] },
+          ],
+          symbolRenames: [],
+        });
+      }
+      if (request.schemaName === 'whole_file') return json({ content: `# Title\n${ATTACKS.join('\n')}\n`, summary: attack });
+      if (request.schemaName === 'verifier_report') return json({ findings: [{ path: 'README.md', line: 2, severity: 'warning', kind: 'inconsistency', message: `Finding ${attack}`, relatedPaths: [] }] });
+      return { status: 400, body: { error: { message: 'unexpected request' } } };
+    });
+    await driver.runCommand(COMMAND);
+    await driver.answerQuickInput('Write some HTML');
+    review = await driver.webviewFrame('Refactor Review', 60_000);
+    await review.locator('.badge.stage', { hasText: 'Ready for review' }).waitFor({ timeout: 60_000 });
+    await driver.screenshot('review-hostile-text');
+
+    const body = review.locator('body');
+    const text = await body.innerText();
+    const injected = await body.evaluate(() => ({
+      images: document.querySelectorAll('img').length,
+      bold: document.querySelectorAll('b').length,
+      // VS Code injects its own script into the frame; a script from model text would carry the payload.
+      scripts: [...document.querySelectorAll('script')].filter((script) => (script.textContent ?? '').includes('__injected')).length,
+      flag: (window as unknown as { __injected?: number }).__injected ?? null,
+    }));
+    const shown = ATTACKS.filter((attackText) => text.includes(attackText));
+    recordCase(
+      { area: 'Webview', case: 'Model text with HTML (<img onerror>, </script>) in the review', expected: 'Plan, descriptions, file name, diff lines and findings show the markup as literal text; no element or script from it exists.', suite: 'integration' },
+      `the panel shows ${shown.length}/${ATTACKS.length} payloads literally${text.includes(HTML_PATH) ? ' and the file name' : ''}; DOM has ${injected.images} <img>, ${injected.bold} <b>, ${injected.scripts} <script> carrying the payload; injected flag ${String(injected.flag)}`,
+      () => {
+        assert.deepEqual(shown, ATTACKS);
+        assert.ok(text.includes(HTML_PATH));
+        assert.ok(text.includes(`Finding ${attack}`), 'the finding message is shown as text');
+        assert.deepEqual(injected, { images: 0, bold: 0, scripts: 0, flag: null });
+      },
+    );
+  });
+
+  it('drops messages of the wrong shape or for unknown ids sent to the webview', async () => {
+    const cards = review.locator('article.card');
+    const before = await cards.count();
+    await review.locator('body').evaluate(() => {
+      const bad: unknown[] = [
+        'garbage',
+        { type: 'file', file: { id: 'evil', path: '<img src=x onerror="window.__injected=3">' } },
+        { type: 'notice', level: 'fatal', message: '<img src=x>' },
+        { type: 'session', session: null },
+      ];
+      for (const message of bad) window.postMessage(message, '*');
+      // Well-formed, but for a change id the extension never handed out.
+      window.postMessage({ type: 'hunks', id: 'no-such-change', proposalVersion: 0, hunks: [{ id: 0, oldStart: 0, oldLines: 0, newStart: 1, newLines: 1, lines: ['+<img src=x onerror="window.__injected=4">'] }] }, '*');
+    });
+    await review.locator('body').evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    const after = await cards.count();
+    const injected = await review.locator('body').evaluate(() => ({ images: document.querySelectorAll('img').length, flag: (window as unknown as { __injected?: number }).__injected ?? null }));
+    recordCase(
+      { area: 'Webview', case: 'Extension → webview: wrong shape, unknown change id', expected: 'Malformed messages are dropped with a console warning; a message for an unknown id adds no card; nothing is injected.', suite: 'integration' },
+      `cards ${before} → ${after}; ${warnings.length} “dropped” warnings (e.g. “${warnings[0] ?? ''}”); <img> ${injected.images}; injected flag ${String(injected.flag)}`,
+      () => {
+        assert.equal(after, before);
+        assert.ok(warnings.length >= 4, `expected a warning per malformed message, saw ${warnings.length}`);
+        assert.deepEqual(injected, { images: 0, flag: null });
+      },
+    );
+  });
+
+  it('keeps a key stored with “Set API Key” out of the log when the server echoes it in a 401', async () => {
+    const key = `sk-e2e-${'K3yK3y'.repeat(4)}`;
+    await driver.runCommand('Refactor Orchestrator: Set API Key');
+    await driver.answerQuickInput(key);
+    server.setScript((request) => ({ status: 401, headers: { 'x-should-retry': 'false' }, body: { error: { message: `Incorrect API key provided: ${request.headers['authorization'] ?? ''}`, type: 'invalid_request_error' } } }));
+    server.requests.length = 0;
+    await driver.runCommand(COMMAND);
+    await driver.answerQuickInput('Anything at all');
+    let log = '';
+    for (let attempt = 0; attempt < 200 && !/API key was rejected/.test(log); attempt++) {
+      await driver.page.waitForTimeout(100);
+      log = driver.logText('Refactor Orchestrator');
+    }
+    const sent = server.requests.some((request) => (request.headers['authorization'] ?? '').includes(key));
+    recordCase(
+      { area: 'Secrets', case: 'Extension: key from Set API Key, server echoes it in a 401', expected: 'The stored key is the one sent; the log says it was rejected and never contains it.', suite: 'integration' },
+      `key sent: ${sent}; log line “${/[^\n]*API key was rejected[^\n]*/.exec(log)?.[0]?.trim() ?? '(none)'}”; key in log: ${log.includes(key) ? 'YES' : 'no'}`,
+      () => {
+        assert.ok(sent, 'the stored key was used');
+        assert.match(log, /API key was rejected/);
+        assert.ok(!log.includes(key) && !log.includes('K3yK3yK3y'));
+      },
+    );
   });
 });

@@ -11,7 +11,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { provisionTestHost, repoRoot, type TestHost } from './provision';
 
 export interface CodeServerOptions {
-  workspace: string;
+  /** A folder, a `.code-workspace` file (multi-root), or undefined for a window with no folder open. */
+  workspace: string | undefined;
   /** Unpacked extension folders (each with a package.json) to install besides ours. */
   extraExtensions?: string[];
   env?: Record<string, string>;
@@ -23,7 +24,7 @@ export interface CodeServerOptions {
 
 export interface RunningCodeServer {
   url: string;
-  /** The workbench URL with the workspace folder open. */
+  /** The workbench URL with the workspace (folder, .code-workspace or none) open. */
   folderUrl: string;
   userDataDir: string;
   host: TestHost;
@@ -90,7 +91,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   let output = '';
   const child: ChildProcess = spawn(
     host.nodeBinary,
-    [host.codeServerEntry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', options.workspace],
+    [host.codeServerEntry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ...(options.workspace ? [options.workspace] : [])],
     { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -136,7 +137,14 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { url, folderUrl: `${url}/?folder=${encodeURIComponent(options.workspace)}`, userDataDir, host, output: () => output, stop };
+  return { url, folderUrl: workbenchUrl(url, options.workspace), userDataDir, host, output: () => output, stop };
+}
+
+/** `?folder=` opens a folder, `?workspace=` a .code-workspace, `?ew=true` an empty window (no folder). */
+function workbenchUrl(url: string, workspace: string | undefined): string {
+  if (workspace === undefined) return `${url}/?ew=true`;
+  const kind = workspace.endsWith('.code-workspace') ? 'workspace' : 'folder';
+  return `${url}/?${kind}=${encodeURIComponent(workspace)}`;
 }
 
 export interface Workbench {

@@ -25,6 +25,17 @@ function testFilesUnder(dir: string): string[] {
     .sort();
 }
 
+/**
+ * The test files for this window (RO_TEST_VARIANT, set by the harness): the folder window runs every
+ * test outside variants/; a multi-root or no-folder window runs only variants/<name>.test.js.
+ */
+function suiteFiles(): string[] {
+  const variant = process.env.RO_TEST_VARIANT ?? 'folder';
+  const variants = path.join(__dirname, 'variants');
+  if (variant !== 'folder') return [path.join(variants, `${variant}.test.js`)];
+  return testFilesUnder(__dirname).filter((file) => !file.startsWith(`${variants}${path.sep}`));
+}
+
 /** Replaces the file in one step, so the harness polling it never reads half a write. */
 function writeAtomically(file: string, text: string): void {
   const temporary = `${file}.${process.pid}.tmp`;
@@ -36,7 +47,7 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const only = process.env.RO_TEST_GREP;
   if (only) mocha.grep(only);
-  for (const file of testFilesUnder(__dirname)) mocha.addFile(file);
+  for (const file of suiteFiles()) mocha.addFile(file);
 
   const resultsFile = process.env.RO_TEST_RESULTS;
   const outcomes: TestOutcome[] = [];

@@ -3,148 +3,9 @@
 // undoable edit, stale files are refused, cancel writes nothing, findings become diagnostics.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { RefactorOrchestratorApi } from '../../src/extension';
 import type { ReviewSession } from '../../src/vscode/reviewSession';
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
-
-const EXTENSION_ID = 'refactor-orchestrator.refactor-orchestrator';
-const SETTINGS = ['provider', 'baseUrl', 'model', 'revisionRounds', 'concurrency', 'timeoutMs', 'extraExcludes'] as const;
-
-// ---------------------------------------------------------------------------------------------
-// Fixture: a folder of files inside the open workspace, and a scripted fake model.
-
-interface PlannedFile {
-  path: string;
-  action: 'modify' | 'create' | 'delete';
-  /** What the worker replies (ignored for deletes). */
-  proposed?: string;
-}
-
-interface Finding {
-  path: string;
-  line: number;
-  severity: 'error' | 'warning' | 'info';
-  kind: 'inconsistency' | 'missing-change' | 'conflict';
-  message: string;
-  relatedPaths: string[];
-}
-
-let api: RefactorOrchestratorApi;
-let root: vscode.Uri;
-let server: FakeOpenAIServer;
-let fixtureCount = 0;
-
-function json(value: unknown, extra: FakeReply = {}): FakeReply {
-  return { content: JSON.stringify(value), ...extra };
-}
-
-function workerFile(request: RecordedRequest): string | undefined {
-  return /^File: `([^`]+)`/m.exec(request.messages.find((m) => m.role === 'user')?.content ?? '')?.[1];
-}
-
-/** A script that plans `files`, lets each worker propose its content, and reports `findings`. */
-function modelScript(files: PlannedFile[], findings: Finding[] = [], workerDelayMs = 0) {
-  return (request: RecordedRequest): FakeReply => {
-    if (request.schemaName === 'plan') {
-      return json({
-        summary: 'Test plan',
-        changes: files.map((file, index) => ({ id: `c${index + 1}`, path: file.path, action: file.action, description: `Change ${file.path}`, specialist: 'general', dependsOn: [] })),
-        symbolRenames: [],
-      });
-    }
-    if (request.schemaName === 'whole_file' || request.schemaName === 'search_replace') {
-      const file = files.find((candidate) => candidate.path === workerFile(request));
-      return json({ content: file?.proposed ?? '', summary: 'changed' }, { delayMs: workerDelayMs });
-    }
-    if (request.schemaName === 'verifier_report') return json({ findings });
-    return { status: 400, body: { error: { message: `unexpected request ${request.schemaName ?? ''}` } } };
-  };
-}
-
-/** A fresh folder in the workspace with these files; returns workspace-relative paths by name. */
-async function makeFixture(files: Record<string, string>): Promise<(name: string) => string> {
-  const folder = `it-review-${process.pid}-${++fixtureCount}`;
-  for (const [name, content] of Object.entries(files)) {
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, folder, ...name.split('/')), new TextEncoder().encode(content));
-  }
-  return (name) => `${folder}/${name}`;
-}
-
-function uriOf(path: string): vscode.Uri {
-  return vscode.Uri.joinPath(root, ...path.split('/'));
-}
-
-async function diskText(path: string): Promise<string | undefined> {
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uriOf(path)));
-  } catch {
-    return undefined;
-  }
-}
-
-function lines(count: number, prefix: string): string {
-  return Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`).join('\n') + '\n';
-}
-
-async function run(request: string): Promise<ReviewSession> {
-  const review = await vscode.commands.executeCommand<ReviewSession | undefined>('refactorOrchestrator.refactorAcrossFiles', { request });
-  assert.ok(review, 'the command should return the review');
-  return review;
-}
-
-function idOf(review: ReviewSession, path: string): string {
-  const file = review.session.files.find((candidate) => candidate.path === path);
-  assert.ok(file, `${path} should be in the plan`);
-  return file.id;
-}
-
-/** Drives the panel exactly as the webview would: raw messages, validated on arrival. */
-async function send(message: unknown): Promise<void> {
-  const panel = api.controller.reviewPanel;
-  assert.ok(panel, 'the review panel should be open');
-  await panel.receive(message);
-}
-
-async function waitFor(what: string, condition: () => boolean, attempts = 200): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`gave up waiting for ${what}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/** Hooks for this file's suite only (called inside its describe, so other suites are unaffected). */
-function setUpFakeModelAndSettings(): void {
-  before(async function () {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) this.skip();
-    root = folder.uri;
-    const extension = vscode.extensions.getExtension<RefactorOrchestratorApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} should be installed`);
-    api = await extension.activate();
-    server = await startFakeOpenAIServer();
-    const config = vscode.workspace.getConfiguration('refactorOrchestrator');
-    await config.update('provider', 'openai-compatible', vscode.ConfigurationTarget.Global);
-    await config.update('baseUrl', server.baseURL, vscode.ConfigurationTarget.Global);
-    await config.update('model', 'fake-model', vscode.ConfigurationTarget.Global);
-    await config.update('revisionRounds', 0, vscode.ConfigurationTarget.Global);
-    await config.update('concurrency', 2, vscode.ConfigurationTarget.Global);
-    await config.update('timeoutMs', 20_000, vscode.ConfigurationTarget.Global);
-  });
-
-  after(async () => {
-    const config = vscode.workspace.getConfiguration('refactorOrchestrator');
-    for (const key of SETTINGS) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
-    await server?.close();
-  });
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    server.requests.length = 0;
-  });
-}
+import { recordCase } from '../unit/robustness/caseTable';
+import { diskText, flow, idOf, lines, logText, makeFixture, modelScript, run, send, setUpFakeModelAndSettings, uriOf, waitFor } from './support/flowHarness';
 
 describe('Refactor Across Files in the extension host', function () {
   this.timeout(60_000);
@@ -152,7 +13,7 @@ describe('Refactor Across Files in the extension host', function () {
 
   it('runs the command into a review with one proposal per planned file, writing nothing', async () => {
     const at = await makeFixture({ 'a.ts': 'export const foo = 1;\n', 'b.ts': "import { foo } from './a';\nconsole.log(foo);\n" });
-    server.setScript(
+    flow.server.setScript(
       modelScript([
         { path: at('a.ts'), action: 'modify', proposed: 'export const bar = 1;\n' },
         { path: at('b.ts'), action: 'modify', proposed: "import { bar } from './a';\nconsole.log(bar);\n" },
@@ -172,7 +33,7 @@ describe('Refactor Across Files in the extension host', function () {
       ],
     );
     assert.equal(review.session.file(idOf(review, at('b.ts')))?.proposed, "import { bar } from './a';\nconsole.log(bar);\n");
-    assert.ok(api.controller.reviewPanel, 'the review panel opens once there is a plan');
+    assert.ok(flow.api.controller.reviewPanel, 'the review panel opens once there is a plan');
     assert.equal(await diskText(at('a.ts')), 'export const foo = 1;\n');
     assert.equal(await diskText(at('c.ts')), undefined, 'nothing is created before the user accepts it');
   });
@@ -183,7 +44,7 @@ describe('Refactor Across Files in the extension host', function () {
     proposedLines[1] = 'changed 2';
     proposedLines[27] = 'changed 28';
     const at = await makeFixture({ 'big.ts': original, 'rejected.ts': 'keep me\n', 'gone.ts': 'delete me\n' });
-    server.setScript(
+    flow.server.setScript(
       modelScript([
         { path: at('big.ts'), action: 'modify', proposed: proposedLines.join('\n') },
         { path: at('rejected.ts'), action: 'modify', proposed: 'overwritten\n' },
@@ -218,7 +79,7 @@ describe('Refactor Across Files in the extension host', function () {
 
   it('reverts every applied file with one undo', async () => {
     const at = await makeFixture({ 'one.ts': 'one\n', 'two.ts': 'two\n', 'old.ts': 'old\n' });
-    server.setScript(
+    flow.server.setScript(
       modelScript([
         { path: at('one.ts'), action: 'modify', proposed: 'ONE\n' },
         { path: at('two.ts'), action: 'modify', proposed: 'TWO\n' },
@@ -248,7 +109,7 @@ describe('Refactor Across Files in the extension host', function () {
 
   it('refuses a file that changed since it was read, and still applies the others', async () => {
     const at = await makeFixture({ 'mine.ts': 'original\n', 'theirs.ts': 'original\n' });
-    server.setScript(
+    flow.server.setScript(
       modelScript([
         { path: at('mine.ts'), action: 'modify', proposed: 'from the model\n' },
         { path: at('theirs.ts'), action: 'modify', proposed: 'from the model\n' },
@@ -259,32 +120,40 @@ describe('Refactor Across Files in the extension host', function () {
     // The user edits one file on disk after the worker read it.
     await vscode.workspace.fs.writeFile(uriOf(at('mine.ts')), new TextEncoder().encode('the user edited this\n'));
 
-    const outcome = await api.controller.applyAccepted();
+    const outcome = await flow.api.controller.applyAccepted();
 
     assert.ok(outcome);
-    assert.deepEqual(outcome.stale, [idOf(review, at('mine.ts'))]);
-    assert.deepEqual(outcome.applied, [idOf(review, at('theirs.ts'))]);
-    assert.equal(await diskText(at('mine.ts')), 'the user edited this\n', 'the user’s edit survives');
-    assert.equal(await diskText(at('theirs.ts')), 'from the model\n', 'a one-file apply is saved too');
-    assert.equal(outcome.saved, true);
-    assert.equal(review.fileView(idOf(review, at('mine.ts')))?.stale, true);
+    const mine = await diskText(at('mine.ts'));
+    const theirs = await diskText(at('theirs.ts'));
+    recordCase(
+      { area: 'Workspace', case: 'File edited on disk between proposal and apply', expected: 'It is refused as stale and keeps the user’s bytes; the other accepted file is applied.', suite: 'integration' },
+      `apply said “${outcome.message}”; edited file on disk ${mine === 'the user edited this\n' ? 'kept the user’s text' : `became ${JSON.stringify(mine)}`}; other file ${theirs === 'from the model\n' ? 'written' : 'not written'}`,
+      () => {
+        assert.deepEqual(outcome.stale, [idOf(review, at('mine.ts'))]);
+        assert.deepEqual(outcome.applied, [idOf(review, at('theirs.ts'))]);
+        assert.equal(mine, 'the user edited this\n', 'the user’s edit survives');
+        assert.equal(theirs, 'from the model\n', 'a one-file apply is saved too');
+        assert.equal(outcome.saved, true);
+        assert.equal(review.fileView(idOf(review, at('mine.ts')))?.stale, true);
+      },
+    );
   });
 
   it('re-runs a stale file from its current text, after which it can be applied', async () => {
     const at = await makeFixture({ 'r.ts': 'first\n' });
-    server.setScript(modelScript([{ path: at('r.ts'), action: 'modify', proposed: 'from the model\n' }]));
+    flow.server.setScript(modelScript([{ path: at('r.ts'), action: 'modify', proposed: 'from the model\n' }]));
     const review = await run('Change r');
     const id = idOf(review, at('r.ts'));
     await vscode.workspace.fs.writeFile(uriOf(at('r.ts')), new TextEncoder().encode('edited by the user\n'));
     await send({ type: 'setFileDecision', id, decision: 'accepted' });
-    assert.deepEqual((await api.controller.applyAccepted())?.stale, [id]);
+    assert.deepEqual((await flow.api.controller.applyAccepted())?.stale, [id]);
 
     await send({ type: 'rerun', id });
 
     assert.equal(review.fileView(id)?.stale, false);
     assert.equal(review.session.file(id)?.original, 'edited by the user\n', 'the worker started from the current text');
     await send({ type: 'setFileDecision', id, decision: 'accepted' });
-    assert.deepEqual((await api.controller.applyAccepted())?.applied, [id]);
+    assert.deepEqual((await flow.api.controller.applyAccepted())?.applied, [id]);
     assert.equal(await diskText(at('r.ts')), 'from the model\n');
   });
 
@@ -293,7 +162,7 @@ describe('Refactor Across Files in the extension host', function () {
     await files.update('refactoring.autoSave', false, vscode.ConfigurationTarget.Global);
     try {
       const at = await makeFixture({ 'p.ts': 'p\n', 'q.ts': 'q\n' });
-      server.setScript(
+      flow.server.setScript(
         modelScript([
           { path: at('p.ts'), action: 'modify', proposed: 'P\n' },
           { path: at('q.ts'), action: 'modify', proposed: 'Q\n' },
@@ -301,7 +170,7 @@ describe('Refactor Across Files in the extension host', function () {
       );
       await run('Capitalise');
       await send({ type: 'setAllDecisions', decision: 'accepted' });
-      const outcome = await api.controller.applyAccepted();
+      const outcome = await flow.api.controller.applyAccepted();
 
       assert.equal(outcome?.saved, false);
       assert.equal(await diskText(at('p.ts')), 'p\n', 'nothing saved to disk');
@@ -316,22 +185,37 @@ describe('Refactor Across Files in the extension host', function () {
 
   it('marks a proposal stale as soon as its file is edited in an editor', async () => {
     const at = await makeFixture({ 'edited.ts': 'before\n' });
-    server.setScript(modelScript([{ path: at('edited.ts'), action: 'modify', proposed: 'after\n' }]));
+    flow.server.setScript(modelScript([{ path: at('edited.ts'), action: 'modify', proposed: 'after\n' }]));
     const review = await run('Change it');
     const id = idOf(review, at('edited.ts'));
     await send({ type: 'setFileDecision', id, decision: 'accepted' });
 
     const editor = await vscode.window.showTextDocument(uriOf(at('edited.ts')));
     await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), '// user note\n'));
+    // Accepting again and applying must still leave the user's unsaved text alone.
+    await send({ type: 'setFileDecision', id, decision: 'accepted' });
+    const outcome = await flow.api.controller.applyAccepted();
+    const buffer = editor.document.getText();
+    const disk = await diskText(at('edited.ts'));
 
-    assert.equal(review.isStale(id), true);
-    assert.deepEqual(review.acceptedFiles(), [], 'a stale file is no longer accepted');
+    recordCase(
+      { area: 'Workspace', case: 'File edited in an editor (unsaved) before apply', expected: 'The proposal turns stale at once, cannot be accepted or applied, and the unsaved text stays.', suite: 'integration' },
+      `stale: ${review.isStale(id)}; apply said “${outcome?.message ?? '(nothing)'}”; buffer ${JSON.stringify(buffer)} (dirty: ${editor.document.isDirty}); disk ${JSON.stringify(disk)}`,
+      () => {
+        assert.equal(review.isStale(id), true);
+        assert.deepEqual(review.acceptedFiles(), [], 'a stale file is no longer accepted');
+        assert.deepEqual(outcome?.applied, []);
+        assert.equal(buffer, '// user note\nbefore\n', 'the unsaved edit is kept');
+        assert.ok(editor.document.isDirty);
+        assert.equal(disk, 'before\n');
+      },
+    );
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   it('cancelling a run writes nothing and leaves nothing to apply', async () => {
     const at = await makeFixture({ 'slow.ts': 'slow\n', 'slower.ts': 'slower\n' });
-    server.setScript(
+    flow.server.setScript(
       modelScript(
         [
           { path: at('slow.ts'), action: 'modify', proposed: 'changed\n' },
@@ -342,17 +226,25 @@ describe('Refactor Across Files in the extension host', function () {
       ),
     );
     const running = vscode.commands.executeCommand<ReviewSession | undefined>('refactorOrchestrator.refactorAcrossFiles', { request: 'Slowly' });
-    await waitFor('the workers to start', () => api.controller.currentReview?.session.stage === 'working');
-    api.controller.cancelRun();
+    await waitFor('the workers to start', () => flow.api.controller.currentReview?.session.stage === 'working');
+    flow.api.controller.cancelRun();
     const review = await running;
 
     assert.ok(review);
-    assert.equal(review.session.stage, 'cancelled');
-    assert.ok(review.session.files.every((file) => file.status === 'cancelled'));
     await send({ type: 'setAllDecisions', decision: 'accepted' });
-    assert.deepEqual(review.acceptedFiles(), []);
-    assert.equal(await diskText(at('slow.ts')), 'slow\n');
-    assert.equal(await diskText(at('slower.ts')), 'slower\n');
+    const outcome = await flow.api.controller.applyAccepted();
+    const disk = [await diskText(at('slow.ts')), await diskText(at('slower.ts'))];
+    recordCase(
+      { area: 'Cancellation', case: 'Extension: cancel while workers run', expected: 'The run ends cancelled, every file cancelled, nothing can be accepted or applied, no file changes.', suite: 'integration' },
+      `stage ${review.session.stage}; files ${review.session.files.map((file) => file.status).join(', ')}; accepted ${review.acceptedFiles().length}; apply said “${outcome?.message ?? '(nothing)'}”; disk ${disk[0] === 'slow\n' && disk[1] === 'slower\n' ? 'unchanged' : 'CHANGED'}`,
+      () => {
+        assert.equal(review.session.stage, 'cancelled');
+        assert.ok(review.session.files.every((file) => file.status === 'cancelled'));
+        assert.deepEqual(review.acceptedFiles(), []);
+        assert.deepEqual(outcome?.applied, []);
+        assert.deepEqual(disk, ['slow\n', 'slower\n']);
+      },
+    );
   });
 
   it('shows findings as diagnostics on the proposal, then at the right line of the applied file', async () => {
@@ -362,7 +254,7 @@ describe('Refactor Across Files in the extension host', function () {
     proposedLines[29] = 'flagged row'; // second hunk; was "row 28"
     const proposed = proposedLines.join('\n');
     const at = await makeFixture({ 'f.ts': original });
-    server.setScript(
+    flow.server.setScript(
       modelScript(
         [{ path: at('f.ts'), action: 'modify', proposed }],
         [{ path: at('f.ts'), line: 30, severity: 'warning', kind: 'inconsistency', message: 'This row disagrees with the others.', relatedPaths: [] }],
@@ -386,13 +278,13 @@ describe('Refactor Across Files in the extension host', function () {
     assert.equal(document.lineAt(onFile[0]?.range.start.line ?? -1).text, 'flagged row');
 
     // Closing the review discards its diagnostics.
-    api.controller.reviewPanel?.dispose();
+    flow.api.controller.reviewPanel?.dispose();
     assert.deepEqual(vscode.languages.getDiagnostics(uriOf(at('f.ts'))), []);
   });
 
   it('opens a diff whose right side is the read-only proposal', async () => {
     const at = await makeFixture({ 'd.ts': 'left\n' });
-    server.setScript(modelScript([{ path: at('d.ts'), action: 'modify', proposed: 'right\n' }]));
+    flow.server.setScript(modelScript([{ path: at('d.ts'), action: 'modify', proposed: 'right\n' }]));
     const review = await run('Diff it');
     await send({ type: 'openDiff', id: idOf(review, at('d.ts')) });
 
@@ -405,14 +297,35 @@ describe('Refactor Across Files in the extension host', function () {
 
   it('drops webview messages with unknown ids or unexpected fields', async () => {
     const at = await makeFixture({ 'x.ts': 'x\n' });
-    server.setScript(modelScript([{ path: at('x.ts'), action: 'modify', proposed: 'y\n' }]));
+    flow.server.setScript(modelScript([{ path: at('x.ts'), action: 'modify', proposed: 'y\n' }]));
     const review = await run('Change x');
 
-    await send({ type: 'setFileDecision', id: 'no-such-change', decision: 'accepted' });
-    await send({ type: 'setFileDecision', id: idOf(review, at('x.ts')), decision: 'accepted', path: '.vscode/settings.json' });
-    await send({ type: 'apply', paths: [at('x.ts')] });
-    assert.deepEqual(review.acceptedFiles(), []);
-    assert.equal(await diskText(at('x.ts')), 'x\n');
+    const junk: unknown[] = [
+      { type: 'setFileDecision', id: 'no-such-change', decision: 'accepted' },
+      { type: 'setFileDecision', id: idOf(review, at('x.ts')), decision: 'accepted', path: '.vscode/settings.json' },
+      { type: 'apply', paths: [at('x.ts')] },
+      { type: 'setAllDecisions', decision: 'yes please' },
+      { type: 'writeFile', path: at('x.ts'), content: 'pwned' },
+      { type: 'setHunkDecision', id: idOf(review, at('x.ts')), hunkId: -1, accepted: true },
+      { type: 'setHunkDecision', id: idOf(review, at('x.ts')), hunkId: 999, accepted: true },
+      'apply',
+      null,
+      [{ type: 'apply' }],
+    ];
+    for (const message of junk) await send(message);
+    const disk = await diskText(at('x.ts'));
+    const log = await logText();
+    const drops = (log.match(/Review: dropped/g) ?? []).length;
+    recordCase(
+      { area: 'Webview', case: 'Webview → extension: wrong shape, unknown id, extra field', expected: 'Each message is dropped with a log line; nothing is accepted or written.', suite: 'integration' },
+      `${junk.length} bad messages sent, ${drops} “dropped” log lines (e.g. “${/Review: dropped[^\n]*/.exec(log)?.[0] ?? ''}”); accepted ${review.acceptedFiles().length}; file ${disk === 'x\n' ? 'unchanged' : 'CHANGED'}`,
+      () => {
+        assert.deepEqual(review.acceptedFiles(), []);
+        assert.equal(disk, 'x\n');
+        // The out-of-range hunk parses (it is a count) and is ignored by the review, not logged.
+        assert.ok(drops >= junk.length - 1, `expected a log line per malformed message, saw ${drops}`);
+      },
+    );
   });
 
   it('shows the planner only files that pass the excludes, .gitignore and the secret filter', async () => {
@@ -425,18 +338,25 @@ describe('Refactor Across Files in the extension host', function () {
       '.env': 'API_KEY=secret\n',
       'vendor/lib.ts': 'excluded by setting\n',
     });
-    server.setScript(modelScript([{ path: at('keep.ts'), action: 'modify', proposed: 'kept\n' }]));
+    flow.server.setScript(modelScript([{ path: at('keep.ts'), action: 'modify', proposed: 'kept\n' }]));
     try {
       await run('Look around');
     } finally {
       await config.update('extraExcludes', undefined, vscode.ConfigurationTarget.Global);
     }
-    const planRequest = server.requests.find((request) => request.schemaName === 'plan');
+    const planRequest = flow.server.requests.find((request) => request.schemaName === 'plan');
     assert.ok(planRequest);
     const seen = planRequest.messages.map((message) => message.content).join('\n');
-    assert.ok(seen.includes(at('keep.ts')), 'the planner sees ordinary files');
-    assert.ok(!seen.includes(at('debug.log')), '.gitignore applies');
-    assert.ok(!seen.includes('API_KEY=secret') && !seen.includes(at('.env')), 'secrets are never sent');
-    assert.ok(!seen.includes(at('vendor/lib.ts')), 'extraExcludes applies');
+    const everything = flow.server.requests.map((request) => JSON.stringify(request.messages)).join('\n');
+    recordCase(
+      { area: 'Secrets', case: 'Extension: .env in the workspace is never sent', expected: 'No request to the model carries the secret file’s name or content.', suite: 'integration' },
+      `${flow.server.requests.length} requests recorded; secret marker ${everything.includes('API_KEY=secret') ? 'FOUND' : 'absent'}; .env path ${everything.includes(at('.env')) ? 'FOUND' : 'absent'}; ordinary file ${seen.includes(at('keep.ts')) ? 'listed' : 'missing'}`,
+      () => {
+        assert.ok(seen.includes(at('keep.ts')), 'the planner sees ordinary files');
+        assert.ok(!seen.includes(at('debug.log')), '.gitignore applies');
+        assert.ok(!everything.includes('API_KEY=secret') && !everything.includes(at('.env')), 'secrets are never sent');
+        assert.ok(!seen.includes(at('vendor/lib.ts')), 'extraExcludes applies');
+      },
+    );
   });
 });

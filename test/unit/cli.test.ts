@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
+import { recordCase } from './robustness/caseTable';
 import { ensureFreshBuild, runCli } from './support/cliRunner';
 import { change, json, makeWorkspace, plan, removeWorkspace, snapshot, workerFile } from './support/engineHarness';
 
@@ -114,10 +115,17 @@ describe('CLI (dist/cli.js)', function () {
     const userEdit = 'UserStore notes, edited by the user while the run was going\n';
     server.setScript(script(() => fs.writeFileSync(path.join(root, 'notes.md'), userEdit)));
     const run = await runCli([...base(), '--apply']);
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(fs.readFileSync(path.join(root, 'src/store.ts'), 'utf8'), renamed(storeTs));
-    assert.equal(fs.readFileSync(path.join(root, 'src/app.ts'), 'utf8'), renamed(appTs));
-    assert.equal(fs.readFileSync(path.join(root, 'notes.md'), 'utf8'), userEdit, 'the user edit survives');
-    assert.match(run.stderr, /\[refused\] notes\.md/);
+    const notes = fs.readFileSync(path.join(root, 'notes.md'), 'utf8');
+    recordCase(
+      { area: 'Workspace', case: 'CLI --apply: file edited on disk during the run', expected: 'That file is refused and keeps the user’s bytes; the other proposals are written; exit 0.', suite: 'unit' },
+      `exit ${run.code}; stderr: ${run.stderr.split('\n').filter((line) => /^\[(refused|applied)\]/.test(line)).join(' / ')}; notes.md ${notes === userEdit ? 'kept the user’s edit' : 'OVERWRITTEN'}`,
+      () => {
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(fs.readFileSync(path.join(root, 'src/store.ts'), 'utf8'), renamed(storeTs));
+        assert.equal(fs.readFileSync(path.join(root, 'src/app.ts'), 'utf8'), renamed(appTs));
+        assert.equal(notes, userEdit, 'the user edit survives');
+        assert.match(run.stderr, /\[refused\] notes\.md/);
+      },
+    );
   });
 });

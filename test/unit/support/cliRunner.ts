@@ -1,8 +1,8 @@
 // Runs the CLI bundle users run (dist/cli.js) as a child process, so tests see exactly what a user
 // sees: exit code, stdout, stderr, and how long it took. Shared by the CLI tests and the robustness
-// cases that drive the CLI.
+// cases that drive the CLI (model output, paths, network, stale files, interrupts at each stage).
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -27,8 +27,9 @@ export function ensureFreshBuild(): void {
 }
 
 export interface CliRun {
-  /** null when the process was killed (see `killAfterMs`). */
+  /** null when the process was killed (see `killAfterMs`) or ended by a signal. */
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   elapsedMs: number;
@@ -40,6 +41,8 @@ export interface CliRunOptions {
    * (code null) instead of leaving a process behind. Far above any normal run.
    */
   killAfterMs?: number;
+  /** Gets the child as soon as it is spawned, e.g. to interrupt it. */
+  started?: (child: ChildProcess) => void;
 }
 
 /** Runs the CLI with only PATH and `env` in its environment (no stray OPENAI_* from the caller). */
@@ -56,10 +59,11 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: Cli
       clearTimeout(killer);
       reject(error);
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(killer);
-      resolve({ code, stdout, stderr, elapsedMs: Date.now() - startedAt });
+      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - startedAt });
     });
+    options.started?.(child);
   });
 }
 
