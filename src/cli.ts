@@ -76,7 +76,13 @@ async function main(argv: readonly string[]): Promise<number> {
       },
       signal: controller.signal,
     });
-    session.onEvent(reportProgress);
+    session.onEvent((event) => {
+      // The listing is done when planning starts: say what the planner will not see, and why.
+      if (event.type === 'stage' && event.stage === 'planning') {
+        for (const skipped of workspace.skipped()) progress(`[skipped] ${skipped.path}: ${skipped.reason}`);
+      }
+      reportProgress(event);
+    });
     await done;
 
     if (session.stage === 'cancelled') {

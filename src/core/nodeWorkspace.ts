@@ -86,7 +86,7 @@ async function readAll(fd: number, size: number, maxBytes: number, name: string)
     if (bytesRead === 0) break;
     chunks.push(buffer.subarray(0, bytesRead));
     total += bytesRead;
-    if (total > maxBytes) throw new Error(`${name} grew past the ${maxBytes}-byte limit (refactorOrchestrator.maxFileBytes) while being read; not sent to the model.`);
+    if (total > maxBytes) throw new Error(`${name} grew past the ${maxBytes}-byte limit while being read; not sent to the model.`);
     if (bytesRead < want) break; // a regular file reads short only at its end
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
@@ -244,7 +244,7 @@ export function createNodeWorkspace(
           throw new Error(`${normalized} is excluded (.gitignore, node_modules or refactorOrchestrator.extraExcludes); not sent to the model.`);
         }
         if (stat.size > options.maxFileBytes) {
-          throw new Error(`${normalized} is ${stat.size} bytes, over the ${options.maxFileBytes}-byte limit (refactorOrchestrator.maxFileBytes); not sent to the model.`);
+          throw new Error(`${normalized} is ${stat.size} bytes, over the ${options.maxFileBytes}-byte limit; not sent to the model.`);
         }
         const bytes = await readAll(fd, stat.size, options.maxFileBytes, normalized);
         if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) throw new Error(`${normalized} is binary; not sent to the model.`);

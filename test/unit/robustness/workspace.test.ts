@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type ReplyScript } from '../../support/fakeOpenAIServer';
 import { ensureFreshBuild, runCli } from '../support/cliRunner';
 import { change, json, makeWorkspace, noFindings, plan, removeWorkspace, snapshot, workerFile } from '../support/engineHarness';
-import { openCase, recordCase } from './caseTable';
+import { recordCase } from './caseTable';
 
 /** Plans `changes`; every worker appends a line; `onVerify` runs when the verifier is asked (after every proposal). */
 function scriptFor(changes: ReturnType<typeof change>[], onVerify: () => void = () => undefined): ReplyScript {
@@ -112,17 +112,22 @@ describe('Workspace robustness (CLI)', function () {
     );
   });
 
-  openCase(
-    { area: 'Workspace', case: 'CLI says which files it left out of the summary', expected: 'Binary, oversized and secret files left out of what the planner sees are named on stderr with the reason, as the extension logs them.' },
-    'cli.ts never prints nodeWorkspace.skipped(): a user cannot tell that huge.txt or logo.png were invisible to the planner (fix belongs in src/cli.ts: print “[skipped] path: reason” at the planning stage)',
-    'names the files it skipped, with the reason, on stderr',
-    async () => {
-      root = await makeWorkspace({ 'logo.png': Buffer.from([0x89, 0, 1]), 'small.ts': 'small\n' });
-      server.setScript(scriptFor([change('c1', 'small.ts', 'edit')]));
-      const run = await runCli(args());
-      assert.match(run.stderr, /\[skipped\] logo\.png: binary/);
-    },
-  );
+  it('names the files it left out of the summary, with the reason, on stderr', async () => {
+    root = await makeWorkspace({ 'logo.png': Buffer.from([0x89, 0, 1]), 'huge.ts': 'x'.repeat(1024 * 1024 + 10), '.env': 'TOKEN=1\n', 'small.ts': 'small\n' });
+    server.setScript(scriptFor([change('c1', 'small.ts', 'edit')]));
+    const run = await runCli(args());
+    const skipped = lines(run.stderr, 'skipped');
+    recordCase(
+      { area: 'Workspace', case: 'CLI says which files it left out of the summary', expected: 'Binary, oversized and secret files left out of what the planner sees are named on stderr with the reason, as the extension logs them.', fixed: 'the CLI prints “[skipped] path: reason” when planning starts' },
+      `exit ${run.code}; ${skipped.length} [skipped] lines: ${skipped.join('; ')}`,
+      () => {
+        assert.equal(run.code, 0, run.stderr);
+        assert.ok(skipped.some((line) => /^\[skipped\] logo\.png: .*binary/.test(line)), run.stderr);
+        assert.ok(skipped.some((line) => /^\[skipped\] huge\.ts: larger than/.test(line)), run.stderr);
+        assert.ok(!skipped.some((line) => line.includes('small.ts')));
+      },
+    );
+  });
 
   it('exits 2 with one clear line for a --workspace that does not exist', async () => {
     root = await makeWorkspace({});
