@@ -164,7 +164,7 @@ describe('the review panel (Playwright in code-server)', () => {
     }));
     const shown = ATTACKS.filter((attackText) => text.includes(attackText));
     recordCase(
-      { area: 'Webview', case: 'Model text with HTML (<img onerror>, </script>) in the review', expected: 'Plan, descriptions, file name, diff lines and findings show the markup as literal text; no element or script from it exists.', suite: 'integration' },
+      { area: 'Webview', case: 'Model text with HTML (<img onerror>, </script>) in the review', expected: 'Plan, descriptions, file name, diff lines and findings show the markup as literal text; no element or script from it exists.', suite: 'e2e' },
       `the panel shows ${shown.length}/${ATTACKS.length} payloads literally${text.includes(HTML_PATH) ? ' and the file name' : ''}; DOM has ${injected.images} <img>, ${injected.bold} <b>, ${injected.scripts} <script> carrying the payload; injected flag ${String(injected.flag)}`,
       () => {
         assert.deepEqual(shown, ATTACKS);
@@ -193,7 +193,7 @@ describe('the review panel (Playwright in code-server)', () => {
     const after = await cards.count();
     const injected = await review.locator('body').evaluate(() => ({ images: document.querySelectorAll('img').length, flag: (window as unknown as { __injected?: number }).__injected ?? null }));
     recordCase(
-      { area: 'Webview', case: 'Extension → webview: wrong shape, unknown change id', expected: 'Malformed messages are dropped with a console warning; a message for an unknown id adds no card; nothing is injected.', suite: 'integration' },
+      { area: 'Webview', case: 'Extension → webview: wrong shape, unknown change id', expected: 'Malformed messages are dropped with a console warning; a message for an unknown id adds no card; nothing is injected.', suite: 'e2e' },
       `cards ${before} → ${after}; ${warnings.length} “dropped” warnings (e.g. “${warnings[0] ?? ''}”); <img> ${injected.images}; injected flag ${String(injected.flag)}`,
       () => {
         assert.equal(after, before);
@@ -218,7 +218,7 @@ describe('the review panel (Playwright in code-server)', () => {
     }
     const sent = server.requests.some((request) => (request.headers['authorization'] ?? '').includes(key));
     recordCase(
-      { area: 'Secrets', case: 'Extension: key from Set API Key, server echoes it in a 401', expected: 'The stored key is the one sent; the log says it was rejected and never contains it.', suite: 'integration' },
+      { area: 'Secrets', case: 'Extension: key from Set API Key, server echoes it in a 401', expected: 'The stored key is the one sent; the log says it was rejected and never contains it.', suite: 'e2e' },
       `key sent: ${sent}; log line “${/[^\n]*API key was rejected[^\n]*/.exec(log)?.[0]?.trim() ?? '(none)'}”; key in log: ${log.includes(key) ? 'YES' : 'no'}`,
       () => {
         assert.ok(sent, 'the stored key was used');

@@ -13,8 +13,8 @@ export interface CaseRow {
   expected: string;
   observed: string;
   outcome: CaseOutcome;
-  /** Where the case runs: a unit test (CLI or core) or the VS Code extension host. */
-  suite: 'unit' | 'integration';
+  /** Where the case runs: a unit test (CLI or core), the VS Code extension host, or the workbench driven end to end. */
+  suite: 'unit' | 'integration' | 'e2e';
   /** Set on cases that found a bug which was then fixed; names the fix. */
   fixed?: string;
 }
@@ -35,7 +35,7 @@ export interface CaseSpec {
   area: string;
   case: string;
   expected: string;
-  suite?: 'unit' | 'integration';
+  suite?: 'unit' | 'integration' | 'e2e';
   fixed?: string;
 }
 

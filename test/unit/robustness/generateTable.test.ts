@@ -56,6 +56,13 @@ describe('the robustness table generator', () => {
     assert.match(md, /\| extension host \|$/m);
   });
 
+  it('names where each case ran', () => {
+    const md = generate([row({ case: 'u' }), row({ case: 'i', suite: 'integration' }), row({ case: 'e', suite: 'e2e' })]);
+    assert.match(md, /\| u \|.*\| CLI \/ core \|$/m);
+    assert.match(md, /\| i \|.*\| extension host \|$/m);
+    assert.match(md, /\| e \|.*\| workbench \(E2E\) \|$/m);
+  });
+
   it('says when the run behind the table skipped suites', () => {
     assert.match(generate([row({})], true), /Partial run: some suites were skipped\./);
     assert.doesNotMatch(generate([row({})]), /Partial run/);
