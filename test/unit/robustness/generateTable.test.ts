@@ -41,7 +41,7 @@ describe('the robustness table generator', () => {
       row({ area: 'Model output', case: 'm2', fixed: 'decode escapes one by one' }),
       row({ area: 'Model output', case: 'm3', outcome: 'open' }),
     ]);
-    assert.match(md, /\*\*4 cases: 2 held, 1 failed, 1 open\.\*\* 1 of them found a bug/);
+    assert.match(md, /\*\*4 cases: 2 held, 1 failed, 1 open\.\*\* 1 of them exposed a bug when first run, closed by 1 distinct fix /);
     assert.match(md, /## Model output\n\n3 cases, 1 held, 1 failed, 1 open\./);
     assert.ok(md.indexOf('## Model output') < md.indexOf('## Webview'), 'areas follow the issue order');
     assert.match(md, /## Secrets\n\n\*No case recorded in this run\.\*/);
