@@ -2,7 +2,7 @@
 // key from SecretStorage (or OPENAI_API_KEY), or the VS Code Language Model API.
 import * as vscode from 'vscode';
 import type { ChatProvider } from '../core/llm/chatProvider';
-import { createOpenAIProvider } from '../core/llm/openaiProvider';
+import { baseURLProblem, createOpenAIProvider } from '../core/llm/openaiProvider';
 import { readApiKey } from './apiKey';
 import { createLanguageModelProvider } from './languageModelProvider';
 import type { ProviderSettings } from './settings';
@@ -15,6 +15,10 @@ export async function createModelProvider(settings: ProviderSettings, secrets: v
   if (settings.kind === 'vscode-lm') {
     return createLanguageModelProvider({ models: settings.models, justification: 'Refactor Across Files plans and rewrites the files of your refactoring request.' });
   }
+  const openSettings = { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['refactorOrchestrator'] };
+  // Checked before the key is read: a URL carrying credentials is refused rather than half-sent.
+  const urlProblem = settings.baseUrl ? baseURLProblem(settings.baseUrl) : undefined;
+  if (urlProblem) throw new UserFacingError(`refactorOrchestrator.baseUrl: ${urlProblem}.`, openSettings);
   const key = await readApiKey(secrets);
   if (!key && !settings.baseUrl) {
     throw new UserFacingError('No API key is set for OpenAI: run “Refactor Orchestrator: Set API Key”, or set refactorOrchestrator.baseUrl for a local server.', {
@@ -33,6 +37,6 @@ export async function createModelProvider(settings: ProviderSettings, secrets: v
       ...(settings.azureApiVersion ? { azureApiVersion: settings.azureApiVersion } : {}),
     });
   } catch (error) {
-    throw new UserFacingError(error instanceof Error ? error.message : String(error), { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['refactorOrchestrator'] });
+    throw new UserFacingError(error instanceof Error ? error.message : String(error), openSettings);
   }
 }

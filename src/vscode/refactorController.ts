@@ -104,7 +104,8 @@ export class RefactorController implements vscode.Disposable {
     try {
       provider = await createModelProvider(settings.provider, this.context.secrets);
     } catch (error) {
-      await this.showError(error);
+      // Not awaited: the notification stays until dismissed, the command should not wait for that.
+      void this.showError(error);
       return undefined;
     }
     const workspace = createVscodeWorkspace(settings.workspace, this.paths);

@@ -289,6 +289,33 @@ describe('Robustness in the extension host', function () {
         },
       );
     });
+
+    it('refuses a base URL that carries a key, before any request, without logging the key', async () => {
+      const key = `sk-url-${'Emb3dd3d'.repeat(3)}`;
+      const config = vscode.workspace.getConfiguration('refactorOrchestrator');
+      const good = config.get<string>('baseUrl');
+      const bad = flow.server.baseURL.replace('http://', `http://user:${key}@`);
+      await config.update('baseUrl', bad, vscode.ConfigurationTarget.Global);
+      const requestsBefore = flow.server.requests.length;
+      let result: unknown;
+      try {
+        result = await vscode.commands.executeCommand('refactorOrchestrator.refactorAcrossFiles', { request: 'Rename anything' });
+      } finally {
+        await config.update('baseUrl', good, vscode.ConfigurationTarget.Global);
+      }
+      let log = '';
+      await waitFor('the refusal in the log', async () => /baseUrl: .*contains credentials/.test((log = await logText())));
+      const refusal = log.split('\n').find((line) => line.includes('contains credentials')) ?? '';
+      recordCase(
+        { area: 'Secrets', case: 'Extension: API key inside the baseUrl setting', expected: 'The run is refused before any request, naming the setting; the key is not logged.', suite: integration, fixed: 'the extension now checks refactorOrchestrator.baseUrl as the CLI checks --base-url' },
+        `review: ${result === undefined ? 'none' : 'CREATED'}; requests ${flow.server.requests.length - requestsBefore}; log “${refusal.replace(/^.*?\] /, '')}”; key in log: ${log.includes(key) ? 'YES' : 'no'}`,
+        () => {
+          assert.equal(result, undefined);
+          assert.equal(flow.server.requests.length, requestsBefore);
+          assert.ok(!log.includes(key) && !log.includes('Emb3dd3dEmb3dd3d'), 'the key must not reach the log');
+        },
+      );
+    });
   });
 });
 

@@ -38,10 +38,10 @@ export function baseURLProblem(url: string): string | undefined {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'the base URL must start with http:// or https://, e.g. http://127.0.0.1:11434/v1';
   const where = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
   if (parsed.username !== '' || parsed.password !== '') {
-    return `the base URL ${where} contains credentials (user:password@), which cannot be sent that way; give the key in OPENAI_API_KEY instead`;
+    return `the base URL ${where} contains credentials (user:password@), which cannot be sent that way; give the API key on its own`;
   }
   if (parsed.search !== '' || parsed.hash !== '') {
-    return `the base URL ${where} has a query string or fragment, which would end up in front of the API path; give the API root only (a key goes in OPENAI_API_KEY)`;
+    return `the base URL ${where} has a query string or fragment, which would end up in front of the API path; give the API root only (and the API key on its own)`;
   }
   return undefined;
 }
