@@ -7,7 +7,7 @@ import { startFakeOpenAIServer, type FakeOpenAIServer } from '../../support/fake
 import { ensureFreshBuild } from '../support/cliRunner';
 import { change, json, makeWorkspace, plan, removeWorkspace } from '../support/engineHarness';
 import { recordCase } from './caseTable';
-import { AREA, appTs, baseFiles, describeFailedRun, diskSummary, renamePlan, renamed, runApply, script, storeTs, type Outcome } from './modelOutputHarness';
+import { AREA, RUNAWAY_FIX, appTs, baseFiles, describeFailedRun, diskSummary, renamePlan, renamed, runApply, script, storeTs, type Outcome } from './modelOutputHarness';
 
 describe('robustness: model output (planner and verifier, through the CLI)', function () {
   this.timeout(60_000);
@@ -72,8 +72,8 @@ describe('robustness: model output (planner and verifier, through the CLI)', fun
       expected: 'No second ask; exit 1 quoting the refusal; nothing written.',
     },
     {
-      name: 'planner: the same file planned twice',
-      reply: { plan: json(plan([change('c1', 'src/store.ts', 'rename'), change('c2', 'src/store.ts', 'rename again')])) },
+      name: 'planner: the same file planned twice (two spellings)',
+      reply: { plan: json(plan([change('c1', 'src/store.ts', 'rename'), change('c2', './src//store.ts', 'rename again')])) },
       cause: /src\/store\.ts is planned twice \(changes c1 and c2\)/,
       requests: 2,
       expected: 'One repair round, then exit 1 naming the file planned twice; no worker runs.',
@@ -104,11 +104,11 @@ describe('robustness: model output (planner and verifier, through the CLI)', fun
     });
   }
 
-  it('planner: plan in a ```json fence with prose around it', async () => {
+  it('planner: plan in a json code fence with prose around it', async () => {
     server.setScript(script({ plan: { content: `Here is the plan:\n\n\`\`\`json\n${JSON.stringify(renamePlan, null, 2)}\n\`\`\`\n\nLet me know!` } }));
     const outcome = await runApply(server, root);
     const observed = `exit ${String(outcome.run.code)}; ${outcome.requests('plan')} plan request(s); files ${outcome.result?.files.map((f) => `${f.path} ${f.status}`).join(', ') ?? '?'}; ${diskSummary(outcome)}`;
-    recordCase({ area: AREA, case: 'planner: plan in a ```json fence with prose around it', expected: 'The fenced plan is used as-is, with no repair round; both files are written.' }, observed, () => {
+    recordCase({ area: AREA, case: 'planner: plan in a json code fence with prose around it', expected: 'The fenced plan is used as-is, with no repair round; both files are written.' }, observed, () => {
       assert.equal(outcome.run.code, 0, outcome.run.stderr);
       assert.equal(outcome.requests('plan'), 1);
       assert.deepEqual(outcome.changed, ['src/app.ts', 'src/store.ts']);
@@ -135,6 +135,7 @@ describe('robustness: model output (planner and verifier, through the CLI)', fun
     { name: 'verifier: prose instead of JSON', reply: { content: 'All files look consistent to me. Great job!' }, cause: /not valid after a repair attempt: the reply contains no JSON object/, requests: 2 },
     { name: 'verifier: refusal', reply: { refusal: 'I cannot review this code.' }, cause: /The verifier refused: I cannot review this code\./, requests: 1 },
     { name: 'verifier: truncated report (finish_reason length)', reply: { content: '{"findings": [{"path": "src/app.ts", "li', finishReason: 'length' as const }, cause: /cut off \(max tokens\)/, requests: 2 },
+    { name: 'verifier: a runaway 5 MB report', reply: { content: `{"findings": [${'{"path": "src/app.ts"}, '.repeat(Math.ceil((5 * 1024 * 1024) / 24))}`, tokensPerSecond: 10_000_000 }, cause: /stopped after 4 MB without ending/, requests: 1, fixed: RUNAWAY_FIX },
   ];
   for (const failure of verifierFailures) {
     it(failure.name, async () => {
@@ -142,7 +143,7 @@ describe('robustness: model output (planner and verifier, through the CLI)', fun
       const outcome = await runApply(server, root);
       const warning = outcome.run.stderr.split('\n').find((line) => line.includes('verifier could not check')) ?? '(no warning)';
       const observed = `exit ${String(outcome.run.code)}; ${outcome.requests('verifier_report')} verifier request(s); written: ${(outcome.result?.applied ?? []).join(', ') || 'nothing'}; stderr: "${warning}"`;
-      recordCase({ area: AREA, case: failure.name, expected: 'Proposals still reviewed and applied (exit 0); one warning says only the deterministic checks ran.' }, observed, () => {
+      recordCase({ area: AREA, case: failure.name, expected: 'Proposals still reviewed and applied (exit 0); one warning says only the deterministic checks ran.', ...('fixed' in failure ? { fixed: failure.fixed } : {}) }, observed, () => {
         assert.equal(outcome.run.code, 0, outcome.run.stderr);
         assert.match(warning, failure.cause);
         assert.match(warning, /only the deterministic checks ran/);

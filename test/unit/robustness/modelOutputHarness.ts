@@ -4,9 +4,12 @@
 // requests each role got, and which files' bytes changed on disk.
 import { routeBySchema, type FakeOpenAIServer, type FakeReply, type RecordedRequest, type SchemaRoute } from '../../support/fakeOpenAIServer';
 import { runCli, type CliRun } from '../support/cliRunner';
+import { cell } from './caseTable';
 import { change, json, noFindings, plan, requestsFor, snapshot, workerFile } from '../support/engineHarness';
 
 export const AREA = 'Model output';
+/** The `fixed` note of every case a runaway reply used to get through. */
+export const RUNAWAY_FIX = 'replies are stopped at 4 MB (was: read to the end, however long, then asked again)';
 
 export const storeTs = 'export class UserStore {}\n';
 export const appTs = "import { UserStore } from './store';\nexport const s = new UserStore();\n";
@@ -115,10 +118,9 @@ export function describeFailedRun(outcome: Outcome, stage = 'plan'): string {
   return `exit ${String(outcome.run.code)}; ${outcome.requests(stage)} ${stage} request(s); ${diskSummary(outcome)}; stderr: "${line}"`;
 }
 
-/** The ledger line of a run where one file is meant to fail alone. */
+/** The ledger line of a run where one file is meant to fail alone: its reason first, then the disk. */
 export function describeFileFailure(outcome: Outcome, path: string): string {
   const file = fileOf(outcome, path);
-  const others = (outcome.result?.files ?? []).filter((f) => f.path !== path).map((f) => `${f.path} ${f.status}`).join(', ');
   const written = (outcome.result?.applied ?? []).join(', ') || 'nothing';
-  return `exit ${String(outcome.run.code)}; ${others}; written: ${written}; ${diskSummary(outcome)}; ${path} ${file?.status ?? 'missing'} after ${outcome.workerRequestsFor(path)} worker request(s): "${file?.error ?? ''}"`;
+  return `exit ${String(outcome.run.code)}; ${path} ${file?.status ?? 'missing'} after ${outcome.workerRequestsFor(path)} worker request(s): "${cell(file?.error ?? '', 120)}"; written: ${written}; ${diskSummary(outcome)}`;
 }

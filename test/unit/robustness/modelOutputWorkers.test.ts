@@ -93,13 +93,13 @@ describe('robustness: model output (workers, through the CLI)', function () {
     });
   }
 
-  it('worker: whole file wrapped in a ```json fence', async () => {
+  it('worker: whole file wrapped in a json code fence', async () => {
     const fenced: FakeReply = { content: `\`\`\`json\n${JSON.stringify({ content: renamed(appTs), summary: 'renamed' })}\n\`\`\`` };
     server.setScript(script({ whole_file: hostileWorkerFor('src/app.ts', fenced) }));
     const outcome = await runApply(server, root);
     const same = outcome.after.get('src/app.ts')?.toString() === renamed(appTs);
     const observed = `exit ${String(outcome.run.code)}; ${outcome.workerRequestsFor('src/app.ts')} worker request(s) for src/app.ts; written: ${(outcome.result?.applied ?? []).join(', ')}; src/app.ts ${same ? 'equals' : 'differs from'} the fenced content`;
-    recordCase({ area: AREA, case: 'worker: whole file wrapped in a ```json fence', expected: 'The fence is unwrapped, no retry; the file is written with exactly the fenced content.' }, observed, () => {
+    recordCase({ area: AREA, case: 'worker: whole file wrapped in a json code fence', expected: 'The fence is unwrapped, no retry; the file is written with exactly the fenced content.' }, observed, () => {
       assert.equal(outcome.run.code, 0, outcome.run.stderr);
       assert.equal(outcome.workerRequestsFor('src/app.ts'), 1);
       assert.ok(same);
