@@ -109,11 +109,14 @@ describe('robustness: model output (file bytes and enormous replies, through the
     const outcome = await runApply(server, root);
     const proposal = fileOf(outcome, 'src/app.ts');
     const written = outcome.after.get('src/app.ts')?.length ?? 0;
-    const observed = `exit ${String(outcome.run.code)}; src/app.ts ${proposal?.status ?? 'missing'} with a ${proposal?.diff.length ?? 0}-char diff, ${outcome.workerRequestsFor('src/app.ts')} worker request(s); --apply wrote ${written} bytes, exactly the reply's content: ${String(outcome.after.get('src/app.ts')?.toString() === huge)}`;
-    recordCase({ area: AREA, case: 'worker: a 2 MB whole-file reply for a 2-line file', expected: 'Handled like any proposal, in bounded time: shown as one diff, written only by an explicit --apply, byte-exact.' }, observed, () => {
+    const verifierBytes = JSON.stringify(requestsFor(server, 'verifier_report')[0]?.body ?? '').length;
+    const observed = `exit ${String(outcome.run.code)}; src/app.ts ${proposal?.status ?? 'missing'} with a ${proposal?.diff.length ?? 0}-char diff after ${outcome.workerRequestsFor('src/app.ts')} worker request(s); verifier request ${verifierBytes} bytes; --apply wrote ${written} bytes, exactly the reply's content: ${String(outcome.after.get('src/app.ts')?.toString() === huge)}`;
+    const fixed = 'the verifier is told the diff is too large instead of being sent it (was: a 2 MB verifier request)';
+    recordCase({ area: AREA, case: 'worker: a 2 MB whole-file reply for a 2-line file', expected: 'Handled like any proposal: one diff, written only by an explicit --apply, byte-exact; the verifier prompt stays small.', fixed }, observed, () => {
       assert.equal(outcome.run.code, 0, outcome.run.stderr);
       assert.equal(proposal?.status, 'proposed');
       assert.equal(outcome.after.get('src/app.ts')?.toString(), huge);
+      assert.ok(verifierBytes < 300_000, `verifier request of ${verifierBytes} bytes`);
     });
   });
 
