@@ -75,6 +75,13 @@ describe('robustness: model output (workers, through the CLI)', function () {
       expected: 'No second ask; that file fails alone quoting the refusal; the other file is written.',
     },
     {
+      name: 'worker: reply blocked by the content filter',
+      reply: { ...json({ content: renamed(appTs), summary: 'renamed' }), finishReason: 'content_filter' },
+      cause: /^The worker's reply was blocked by the server's content filter\.$/,
+      requests: 1,
+      expected: 'The filtered text is never used and not asked for again; that file fails alone saying so.',
+    },
+    {
       name: 'worker: whole file with "// ... rest of code unchanged"',
       reply: json({ content: "import { AccountRepository } from './store';\n// ... rest of code unchanged\n", summary: 'renamed' }),
       cause: /^after one retry: the reply elides code with "\/\/ \.\.\. rest of code unchanged"/,
