@@ -10,9 +10,16 @@ export interface PlanValidationContext {
 
 export type PlanValidation = { ok: true; plan: Plan } | { ok: false; problems: string[] };
 
+/** The summary goes into every worker's and the verifier's prompt and onto the terminal. */
+const MAX_SUMMARY_CHARS = 2_000;
+/** Every rename is looked for in every workspace file; a real refactor renames far fewer. */
+const MAX_RENAMES = 500;
+const MAX_IDENTIFIER_CHARS = 200;
+
 export async function validatePlan(plan: Plan, context: PlanValidationContext): Promise<PlanValidation> {
   const problems: string[] = [];
   if (plan.changes.length === 0) problems.push('The plan changes no files.');
+  problems.push(...sizeProblems(plan));
   if (plan.changes.length > context.maxFiles) {
     problems.push(`The plan touches ${plan.changes.length} files; the limit is ${context.maxFiles} (setting refactorOrchestrator.maxFiles).`);
     return { ok: false, problems };
@@ -52,6 +59,32 @@ export async function validatePlan(plan: Plan, context: PlanValidationContext): 
   });
 
   return problems.length > 0 ? { ok: false, problems } : { ok: true, plan: { ...plan, changes } };
+}
+
+/** Free text a model may blow up to megabytes, which would then ride along in every later prompt. */
+function sizeProblems(plan: Plan): string[] {
+  const problems: string[] = [];
+  if (plan.summary.length > MAX_SUMMARY_CHARS) {
+    problems.push(`The summary is ${plan.summary.length.toLocaleString('en-US')} characters long; keep it to one or two sentences (at most ${MAX_SUMMARY_CHARS.toLocaleString('en-US')}).`);
+  }
+  if (plan.symbolRenames.length > MAX_RENAMES) problems.push(`The plan lists ${plan.symbolRenames.length} symbol renames; the limit is ${MAX_RENAMES}.`);
+  if (plan.symbolRenames.some((rename) => rename.from.length > MAX_IDENTIFIER_CHARS || rename.to.length > MAX_IDENTIFIER_CHARS)) {
+    problems.push(`A symbol rename names an identifier longer than ${MAX_IDENTIFIER_CHARS} characters; list identifiers only.`);
+  }
+  return problems;
+}
+
+/**
+ * The plan as quoted back in its repair round, with oversized free text cut to its limit: the problems
+ * already say what was wrong, and echoing megabytes would only overflow the planner's context.
+ */
+export function clipForRepair(plan: Plan): Plan {
+  const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+  return {
+    ...plan,
+    summary: clip(plan.summary, MAX_SUMMARY_CHARS),
+    symbolRenames: plan.symbolRenames.slice(0, MAX_RENAMES).map((r) => ({ from: clip(r.from, MAX_IDENTIFIER_CHARS), to: clip(r.to, MAX_IDENTIFIER_CHARS) })),
+  };
 }
 
 /** Depth-first search for a cycle; returns it as a closed list of ids (a → b → a) or undefined. */

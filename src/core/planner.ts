@@ -6,7 +6,7 @@
 import type { ChatProvider } from './llm/chatProvider';
 import { requestStructured } from './llm/structuredOutput';
 import { checkRelativePath } from './paths';
-import { validatePlan } from './planValidation';
+import { clipForRepair, validatePlan } from './planValidation';
 import { buildPlannerMessages, buildPlanRepairMessages } from './prompts';
 import { PlanSchema, type Plan } from './schemas';
 import type { WorkspaceAccess } from './workspace';
@@ -40,7 +40,7 @@ export async function planRefactor(input: PlanRequest): Promise<Plan> {
   if (checked.ok) return checked.plan;
 
   input.signal.throwIfAborted();
-  const repaired = await askPlanner(input, buildPlanRepairMessages(messages, first, checked.problems));
+  const repaired = await askPlanner(input, buildPlanRepairMessages(messages, clipForRepair(first), checked.problems));
   const rechecked = await validatePlan(repaired, context);
   if (rechecked.ok) return rechecked.plan;
   throw new PlanRejectedError(rechecked.problems);

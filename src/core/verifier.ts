@@ -10,11 +10,18 @@ import { VerifierReportSchema, type Finding, type Plan } from './schemas';
 import type { FileChangeState } from './session';
 import type { WorkspaceAccess } from './workspace';
 import { countLines } from './textLines';
+import { diffStat } from './unifiedDiff';
 
 /** New content is shown to the verifier (numbered, for line references) only for files this small… */
 const CONTENT_MAX_LINES = 400;
 /** …and only while the total stays under this many characters. */
 const CONTENT_BUDGET_CHARS = 60_000;
+/**
+ * Diffs are shown whole while their total stays under this. A diff that does not fit is named with
+ * its size instead: one enormous proposal must not overflow the verifier's context and so cost every
+ * other file its check.
+ */
+const DIFF_BUDGET_CHARS = 200_000;
 
 export interface VerifyInput {
   request: string;
@@ -37,9 +44,12 @@ export interface VerifyResult {
 export async function verifyConsistency(input: VerifyInput): Promise<VerifyResult> {
   const shown = input.files.filter((file) => file.status === 'proposed' || file.status === 'failed');
   let budget = CONTENT_BUDGET_CHARS;
+  let diffBudget = DIFF_BUDGET_CHARS;
   const inputs: VerifierFileInput[] = shown.map((file) => {
     if (file.status === 'failed') return { path: file.path, action: file.action, diff: '', status: 'failed', error: file.error ?? 'failed' };
-    const entry: VerifierFileInput = { path: file.path, action: file.action, diff: file.diff, status: 'proposed' };
+    const fits = file.diff.length <= diffBudget;
+    if (fits) diffBudget -= file.diff.length;
+    const entry: VerifierFileInput = { path: file.path, action: file.action, diff: fits ? file.diff : tooLargeToShow(file.diff), status: 'proposed' };
     const content = file.proposed;
     if (content !== null && file.diff !== '' && countLines(content) <= CONTENT_MAX_LINES && content.length <= budget) {
       budget -= content.length;
@@ -57,6 +67,11 @@ export async function verifyConsistency(input: VerifyInput): Promise<VerifyResul
     ...(input.onDelta ? { onDelta: input.onDelta } : {}),
   });
   return validateFindings(report.findings, input.files, input.workspace);
+}
+
+function tooLargeToShow(diff: string): string {
+  const { added, removed } = diffStat(diff);
+  return `(a diff of ${diff.length} characters, +${added} -${removed} lines, is too large to show here; check the other files against it by its description)\n`;
 }
 
 /** Keeps findings that point somewhere real, with paths normalised and lines clamped. */

@@ -10,7 +10,7 @@ import { findElision, wholeFileProblem } from './elisionDetection';
 import { buildWorkerMessages, buildWorkerRetryMessages, type UpstreamResult, type WorkerFormat } from './prompts';
 import { SearchReplaceReplySchema, WholeFileReplySchema, type Finding, type Plan, type PlannedChange } from './schemas';
 import { applySearchReplace } from './searchReplace';
-import { detectTextFormat, fromModelText, toModelText, type TextFormat } from './textFormat';
+import { fromModelText, restoreTextFormat, toModelText, type TextFormat } from './textFormat';
 import { unifiedDiff } from './unifiedDiff';
 import type { WorkspaceAccess } from './workspace';
 import { countLines } from './textLines';
@@ -106,8 +106,7 @@ async function attempt(input: WorkerInput, format: WorkerFormat, messages: ChatM
 }
 
 function finish(path: string, original: string | null, outcome: { text: string; summary: string }, retried: boolean): WorkerResult {
-  const format = original === null ? NEW_FILE_FORMAT : detectTextFormat(original);
-  const proposed = fromModelText(outcome.text, format);
+  const proposed = original === null ? fromModelText(outcome.text, NEW_FILE_FORMAT) : restoreTextFormat(outcome.text, original);
   return { ok: true, original, proposed, diff: unifiedDiff(path, original, proposed), summary: outcome.summary, retried };
 }
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { z } from 'zod';
 import type { ChatProvider } from '../../src/core/llm/chatProvider';
 import { createOpenAIProvider } from '../../src/core/llm/openaiProvider';
-import { ModelOutputError, requestStructured } from '../../src/core/llm/structuredOutput';
+import { MAX_REPLY_CHARS, ModelOutputError, requestStructured } from '../../src/core/llm/structuredOutput';
 import { meterUsage } from '../../src/core/llm/usageMeter';
 import { PlanSchema, WholeFileReplySchema, type Plan } from '../../src/core/schemas';
 import { jsonReply, replyQueue, routeBySchema, startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply } from '../support/fakeOpenAIServer';
@@ -139,6 +139,25 @@ describe('structured output', () => {
     script([{ ...jsonReply(PLAN), finishReason: 'content_filter' }]);
     const error = await outputError(askForPlan(providerFor(server)));
     assert.match(error.message, /content filter/);
+  });
+
+  it('stops a runaway reply at the cap, passes on no delta beyond it, and does not ask again', async () => {
+    script([{ content: `{"summary": "${'again '.repeat(Math.ceil(MAX_REPLY_CHARS / 6) + 1000)}`, tokensPerSecond: 10_000_000 }]);
+    let delivered = 0;
+    const error = await outputError(askForPlan(providerFor(server), (text) => { delivered += text.length; }));
+    assert.match(error.message, /^The planner's reply was stopped after 4 MB without ending/);
+    assert.ok(delivered <= MAX_REPLY_CHARS, `${delivered} characters passed on`);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('quotes only the start of an enormous unusable reply in the repair round', async () => {
+    const prose = 'Let me think about this. '.repeat(40_000);
+    script([{ content: prose, tokensPerSecond: 10_000_000 }, jsonReply(PLAN)]);
+    assert.deepEqual(await askForPlan(providerFor(server)), PLAN);
+    const quoted = server.requests[1]?.messages.at(-2)?.content ?? '';
+    assert.ok(quoted.startsWith(prose.slice(0, 1000)));
+    assert.ok(quoted.length < 20_000, `${quoted.length} characters quoted`);
+    assert.match(quoted, /more characters of this reply are not repeated here\)$/);
   });
 
   it('treats an empty reply as an error, not as content', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { validatePlan } from '../../src/core/planValidation';
+import { clipForRepair, validatePlan } from '../../src/core/planValidation';
 import type { Plan, PlannedChange } from '../../src/core/schemas';
 
 const existing = new Set(['src/a.ts', 'src/b.ts', 'src/c.ts']);
@@ -55,6 +55,17 @@ describe('plan validation', () => {
   it('caps the number of files with a message naming the setting', async () => {
     const many = Array.from({ length: 312 }, (_, i) => change(`c${i}`, `src/f${i}.ts`, { action: 'create' }));
     assert.deepEqual(await problems(plan(...many)), ['The plan touches 312 files; the limit is 50 (setting refactorOrchestrator.maxFiles).']);
+  });
+
+  it('refuses free text too large to pass on to every later prompt, and clips it when quoting the plan back', async () => {
+    const bloated: Plan = { ...plan(change('c1', 'src/a.ts')), summary: 'x'.repeat(3_000_000), symbolRenames: Array.from({ length: 600 }, (_, i) => ({ from: `a${i}`, to: 'b'.repeat(300) })) };
+    assert.deepEqual(await problems(bloated), [
+      'The summary is 3,000,000 characters long; keep it to one or two sentences (at most 2,000).',
+      'The plan lists 600 symbol renames; the limit is 500.',
+      'A symbol rename names an identifier longer than 200 characters; list identifiers only.',
+    ]);
+    assert.ok(JSON.stringify(clipForRepair(bloated)).length < 150_000);
+    assert.deepEqual(await problems({ ...plan(change('c1', 'src/a.ts')), summary: 's'.repeat(2000), symbolRenames: [{ from: 'a'.repeat(200), to: 'b' }] }), []);
   });
 
   it('refuses an empty plan', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { detectTextFormat, fromModelText, toModelText } from '../../src/core/textFormat';
+import { detectTextFormat, fromModelText, restoreTextFormat, toModelText } from '../../src/core/textFormat';
 
 describe('text format round-trip', () => {
   const samples = ['a\nb\n', 'a\r\nb\r\n', '\uFEFFa\r\nb', '\uFEFF😀 emoji\n中文 CJK\ne\u0301 combining\n', 'no newline at all'];
@@ -20,9 +20,22 @@ describe('text format round-trip', () => {
     const round = fromModelText(toModelText(sample), detectTextFormat(sample));
     assert.deepEqual(Buffer.from(round, 'utf8'), Buffer.from(sample, 'utf8'));
   });
-  it('gives a mixed-ending file the majority ending on the way back (the one documented loss)', () => {
-    const mixed = 'a\r\nb\r\nc\nd\r\n';
-    assert.equal(fromModelText(toModelText(mixed), detectTextFormat(mixed)), 'a\r\nb\r\nc\r\nd\r\n');
+  describe('mixed line endings', () => {
+    const mixed = '\uFEFFa\r\nb\r\nc\nd\r\n';
+    it('keeps every unchanged line’s own ending, so only the shown change alters bytes', () => {
+      assert.equal(restoreTextFormat(toModelText(mixed), mixed), mixed);
+      assert.equal(restoreTextFormat('a\nB\nc\nd\n', mixed), '\uFEFFa\r\nB\r\nc\nd\r\n');
+    });
+    it('gives inserted lines the majority ending and keeps endings across removed lines', () => {
+      assert.equal(restoreTextFormat('a\nnew\nc\nd\n', mixed), '\uFEFFa\r\nnew\r\nc\nd\r\n');
+      assert.equal(restoreTextFormat('c\nd\n', mixed), '\uFEFFc\nd\r\n');
+    });
+    it('ends a last line that gained a successor with the majority ending, and keeps a missing final newline', () => {
+      assert.equal(restoreTextFormat('x\ny\nz\nend\nmore', 'x\r\ny\r\nz\nend'), 'x\r\ny\r\nz\nend\r\nmore');
+    });
+    it('uses the plain majority round-trip when the endings are not mixed', () => {
+      assert.equal(restoreTextFormat('a\nB\n', '\uFEFFa\r\nb\r\n'), '\uFEFFa\r\nB\r\n');
+    });
   });
   it('leaves a lone CR alone and treats an empty or BOM-only file sensibly', () => {
     assert.equal(toModelText('a\rb'), 'a\rb');

@@ -74,5 +74,17 @@ describe('verifier', function () {
       assert.match(request.messages[0]?.content ?? '', /do NOT decide which side is right/);
       assert.deepEqual(result.findings.map((f) => [f.path, f.line, f.relatedPaths]), [['src/b.ts', 2, ['src/a.ts']]]);
     });
+    it('names an enormous diff by its size instead of sending it, and still shows the others', async () => {
+      server.setScript(() => json({ findings: [] }));
+      const huge = file('src/a.ts', 'x\n'.repeat(150_000), `--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1 +1,150000 @@\n-old\n${'+x\n'.repeat(150_000)}`);
+      const files = [huge, file('src/b.ts', 'import { getUser } from "./a";\ngetUser();\n')];
+      await verifyConsistency({
+        request: 'rename', plan: plan([change('c1', 'src/a.ts', 'rename'), change('c2', 'src/b.ts', 'rename')]), files, workspace, provider: provider(server), signal: new AbortController().signal,
+      });
+      const prompt = userText(server.requests[0] as RecordedRequest);
+      assert.ok(prompt.length < 50_000, `${prompt.length} characters sent`);
+      assert.match(prompt, /a diff of \d+ characters, \+150000 -\d+ lines, is too large to show here/);
+      assert.match(prompt, /1\| import \{ getUser \}/);
+    });
   });
 });

@@ -31,17 +31,64 @@ export class ModelOutputError extends Error {
 /** Backends (innermost providers) that rejected json_schema once; they get prompted JSON from then on. */
 const promptedJsonOnly = new WeakSet<ChatProvider>();
 
+/**
+ * No usable reply is this long: a whole-file rewrite of the largest file a workspace lets a model see
+ * (1 MiB) fits several times over, and model output windows are far smaller. A stream past it is a
+ * runaway (a model repeating itself, a broken server) and is stopped before it fills memory.
+ */
+export const MAX_REPLY_CHARS = 4 * 1024 * 1024;
+/** An unusable reply is quoted back in the repair round only this far: the problem says what was wrong. */
+const MAX_QUOTED_REPLY_CHARS = 16_000;
+
 export async function requestStructured<T>(request: StructuredRequest<T>): Promise<T> {
   let messages = request.messages;
   let problem = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const response = await ask(request, messages);
+    const response = await askBounded(request, messages);
     const outcome = interpret(response, request.schema, request.role);
     if (outcome.ok) return outcome.value;
     problem = outcome.problem;
     messages = [...messages, { role: 'assistant', content: outcome.reply }, { role: 'user', content: outcome.instruction }];
   }
   throw new ModelOutputError(`The ${request.role}'s reply was not valid after a repair attempt: ${problem}`);
+}
+
+/**
+ * `ask`, stopped once the reply passes MAX_REPLY_CHARS: the call is aborted through its own signal (so
+ * the caller's signal, which means "the user cancelled", stays untouched) and fails for good, since
+ * asking again would most likely run away again.
+ */
+async function askBounded<T>(request: StructuredRequest<T>, messages: ChatMessage[]): Promise<ChatResponse> {
+  const tooLong = new ModelOutputError(`The ${request.role}'s reply was stopped after ${MAX_REPLY_CHARS / (1024 * 1024)} MB without ending; no usable reply is that long.`);
+  const limiter = new AbortController();
+  const forwardAbort = (): void => limiter.abort(request.signal.reason);
+  if (request.signal.aborted) forwardAbort();
+  request.signal.addEventListener('abort', forwardAbort, { once: true });
+  let received = 0;
+  let stopped = false;
+  const onDelta = (text: string): void => {
+    if (stopped) return;
+    received += text.length;
+    if (received <= MAX_REPLY_CHARS) {
+      request.onDelta?.(text);
+      return;
+    }
+    stopped = true;
+    // Not from inside this callback: aborting while the client is still handing out the chunk's
+    // deltas left its stream iterator waiting forever. The next turn of the event loop is safe.
+    setTimeout(() => limiter.abort(tooLong), 0);
+  };
+  try {
+    const response = await ask({ ...request, signal: limiter.signal, onDelta }, messages);
+    // A provider that does not stream (or ignores the signal) is held to the same limit afterwards.
+    if (response.text.length > MAX_REPLY_CHARS) throw tooLong;
+    return response;
+  } catch (error) {
+    if (limiter.signal.reason === tooLong && !request.signal.aborted) throw tooLong;
+    throw error;
+  } finally {
+    request.signal.removeEventListener('abort', forwardAbort);
+  }
 }
 
 async function ask<T>(request: StructuredRequest<T>, messages: ChatMessage[]): Promise<ChatResponse> {
@@ -107,9 +154,15 @@ function invalid(problem: string, reply: string): Outcome<never> {
   return {
     ok: false,
     problem,
-    reply,
+    reply: clipForQuote(reply),
     instruction: `Your reply could not be used: ${problem}. Reply again with only the corrected, complete JSON object, no other text.`,
   };
+}
+
+/** Quoting megabytes of prose back would only cost tokens (or overflow the context) in the repair round. */
+function clipForQuote(reply: string): string {
+  if (reply.length <= MAX_QUOTED_REPLY_CHARS) return reply;
+  return `${reply.slice(0, MAX_QUOTED_REPLY_CHARS)}\n… (${reply.length - MAX_QUOTED_REPLY_CHARS} more characters of this reply are not repeated here)`;
 }
 
 const MAX_ISSUES_QUOTED = 3;
