@@ -179,6 +179,18 @@ describe('OpenAI provider against the fake server', () => {
     assert.ok(received.length < 'word '.repeat(80).length);
   });
 
+  it('ends when aborted from inside onDelta while a fast stream still has chunks buffered', async function () {
+    // Many chunks arrive in one read: after an abort from inside onDelta, none of the rest is handed
+    // out and the call ends (a hang would time the test out).
+    this.timeout(10_000);
+    server.setScript(() => ({ content: 'x'.repeat(200_000), tokensPerSecond: 10_000_000 }));
+    const controller = new AbortController();
+    let deltas = 0;
+    const error = await rejection(ask(providerFor(server), { signal: controller.signal, onDelta: () => { deltas++; controller.abort(); } }));
+    assert.ok(error instanceof Error && error.name === 'AbortError', `expected an AbortError, got ${String(error)}`);
+    assert.equal(deltas, 1, 'no delta is handed out after the abort');
+  });
+
   it('cancels while waiting to retry, without sleeping through the Retry-After', async function () {
     this.timeout(5000); // sleeping through the 30 s Retry-After would fail the test
     server.setScript(() => ({ status: 429, headers: { 'retry-after': '30' } }));

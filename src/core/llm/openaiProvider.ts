@@ -146,6 +146,9 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
       if (typeof delta.content === 'string' && delta.content !== '') {
         text += delta.content;
         request.onDelta?.(delta.content);
+        // A caller may abort from inside onDelta (a reply over its size limit, a cancel): leave at once
+        // rather than rely on the client to notice before it hands out the chunks it already holds.
+        if (controller.signal.aborted) break;
       }
       if (typeof delta.refusal === 'string') refusal += delta.refusal;
       if (choice.finish_reason) finish = choice.finish_reason;

@@ -74,9 +74,7 @@ async function askBounded<T>(request: StructuredRequest<T>, messages: ChatMessag
       return;
     }
     stopped = true;
-    // Not from inside this callback: aborting while the client is still handing out the chunk's
-    // deltas left its stream iterator waiting forever. The next turn of the event loop is safe.
-    setTimeout(() => limiter.abort(tooLong), 0);
+    limiter.abort(tooLong);
   };
   try {
     const response = await ask({ ...request, signal: limiter.signal, onDelta }, messages);
