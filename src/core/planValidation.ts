@@ -1,10 +1,11 @@
 // A plan is data from a model: nothing runs until it has been checked here. Each problem is one short
 // sentence, written so it can be shown to the planner in its repair round and to the user as-is.
-import { checkRelativePath } from './paths';
+import { checkRelativePath, PathRejectedError } from './paths';
 import type { Plan, PlannedChange } from './schemas';
 
 export interface PlanValidationContext {
   maxFiles: number;
+  /** Rejects with PathRejectedError for a path that may not be looked up (e.g. through a symlink out). */
   fileExists(path: string): Promise<boolean>;
 }
 
@@ -51,9 +52,20 @@ export async function validatePlan(plan: Plan, context: PlanValidationContext): 
   const cycle = findCycle(changes);
   if (cycle) problems.push(`Dependencies form a cycle: ${cycle.join(' → ')}.`);
 
-  const existence = await Promise.all(changes.map((change) => context.fileExists(change.path)));
+  // A path the workspace refuses to look up (it leads out through a symlink) is a problem in its own
+  // words, not an existing or missing file: "already exists" would send the user the wrong way.
+  const existence = await Promise.all(
+    changes.map((change) => context.fileExists(change.path).catch((error: unknown) => {
+      if (error instanceof PathRejectedError) return error;
+      throw error;
+    })),
+  );
   changes.forEach((change, index) => {
     const exists = existence[index];
+    if (exists instanceof PathRejectedError) {
+      problems.push(exists.message);
+      return;
+    }
     if (change.action === 'create' && exists) problems.push(`${change.path} already exists; use "modify" instead of "create".`);
     if (change.action !== 'create' && !exists) problems.push(`${change.path} does not exist, so it cannot be ${change.action === 'delete' ? 'deleted' : 'modified'}.`);
   });

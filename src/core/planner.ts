@@ -5,7 +5,7 @@
 // files nobody asked for.
 import type { ChatProvider } from './llm/chatProvider';
 import { requestStructured } from './llm/structuredOutput';
-import { checkRelativePath } from './paths';
+import { checkRelativePath, PathRejectedError } from './paths';
 import { clipForRepair, validatePlan } from './planValidation';
 import { buildPlannerMessages, buildPlanRepairMessages } from './prompts';
 import { PlanSchema, type Plan } from './schemas';
@@ -65,7 +65,8 @@ function fileExistsIn(workspace: WorkspaceAccess): (path: string) => Promise<boo
     if (!checkRelativePath(path).ok) return false;
     try {
       return (await workspace.readText(path)) !== undefined;
-    } catch {
+    } catch (error) {
+      if (error instanceof PathRejectedError) throw error;
       return true;
     }
   };

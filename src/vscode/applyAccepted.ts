@@ -13,12 +13,11 @@
 // then unsaved until the user saves them.
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { checkRelativePath, resolveInsideWorkspace } from '../core/paths';
 import { applyAcceptedHunks } from '../core/reviewHunks';
 import type { FileChangeState } from '../core/session';
 import type { ReviewSession } from './reviewSession';
 import { readCurrentText } from './vscodeWorkspace';
-import type { WorkspacePaths } from './workspacePaths';
+import { confineToFolder, type WorkspacePaths, type WorkspacePathTarget } from './workspacePaths';
 
 export interface ApplyOutcome {
   /** Change ids written. */
@@ -51,7 +50,7 @@ export async function applyAcceptedChanges(review: ReviewSession, paths: Workspa
 
   for (const { file, acceptedHunks } of review.acceptedFiles()) {
     const target = paths.resolve(file.path);
-    const safe = target ? await confine(target.folder, target.relative) : 'it is not inside a workspace folder';
+    const safe = target ? await confine(target) : 'it is not inside a workspace folder';
     if (!target || safe !== undefined) {
       outcome.refused.push({ id: file.id, reason: `${file.path}: ${safe ?? 'not inside a workspace folder'}` });
       continue;
@@ -120,13 +119,10 @@ async function whyReadOnly(uri: vscode.Uri): Promise<string | undefined> {
   return undefined;
 }
 
-/** Undefined when writing `relative` inside `folder` is safe, else why not. */
-async function confine(folder: vscode.WorkspaceFolder, relative: string): Promise<string | undefined> {
-  const check = checkRelativePath(relative);
-  if (!check.ok) return check.reason;
-  if (folder.uri.scheme !== 'file') return undefined; // no real path to resolve; the text check above applies
+/** Undefined when writing to `target` is safe, else why not. */
+async function confine(target: WorkspacePathTarget): Promise<string | undefined> {
   try {
-    await resolveInsideWorkspace(folder.uri.fsPath, relative);
+    await confineToFolder(target);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -8,7 +8,7 @@ import type { WorkspaceAccess, WorkspaceFileEntry } from '../core/workspace';
 import { combineExcludeGlob, readExcludePatterns } from './excludePatterns';
 import { GitignoreRules } from './gitignoreRules';
 import type { WorkspaceSettings } from './settings';
-import { WorkspacePaths } from './workspacePaths';
+import { confineToFolder, WorkspacePaths } from './workspacePaths';
 
 export interface SkippedFile {
   path: string;
@@ -103,6 +103,7 @@ export function createVscodeWorkspace(settings: WorkspaceSettings, paths: Worksp
       if (why) throw new Error(`${path} is not readable for the models: ${why}.`);
       const target = paths.resolve(path);
       if (!target) throw new Error(`${path} is not inside a workspace folder.`);
+      await confineToFolder(target);
       const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === target.uri.toString());
       if (open && !open.isClosed) return open.getText();
       let bytes: Uint8Array;

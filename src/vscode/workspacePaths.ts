@@ -2,6 +2,7 @@
 // relative to it; with several, each path starts with its folder's name ("api/src/a.ts"), so the
 // models can tell the folders apart and every path still names exactly one file.
 import * as vscode from 'vscode';
+import { checkRelativePath, PathRejectedError, resolveInsideWorkspace } from '../core/paths';
 
 export interface WorkspacePathTarget {
   folder: vscode.WorkspaceFolder;
@@ -65,4 +66,16 @@ export class WorkspacePaths {
     for (const [prefix, candidate] of this.prefixes) if (candidate === folder || candidate.uri.toString() === folder.uri.toString()) return `${prefix}/${relative}`;
     return relative;
   }
+}
+
+/**
+ * Throws PathRejectedError unless `target` is safe to read for a prompt or to write: the text check,
+ * then, on disk, no symbolic link on the way that leads out of its folder (VS Code's file system
+ * follows links, so without this a link named like a source file would hand the model any file).
+ */
+export async function confineToFolder(target: WorkspacePathTarget): Promise<void> {
+  const check = checkRelativePath(target.relative);
+  if (!check.ok) throw new PathRejectedError(`Refused path: ${check.reason}`);
+  if (target.folder.uri.scheme !== 'file') return; // no real path to resolve; the text check applies
+  await resolveInsideWorkspace(target.folder.uri.fsPath, target.relative);
 }

@@ -4,6 +4,8 @@
 // cancelling at each stage of a run, and the API key kept out of the log even when the server echoes it.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReviewSession } from '../../src/vscode/reviewSession';
 import type { RecordedRequest } from '../support/fakeOpenAIServer';
@@ -286,6 +288,37 @@ describe('Robustness in the extension host', function () {
           assert.match(review.session.error ?? '', /key/i);
           assert.ok(!log.includes(key), 'the key must not reach the log');
           assert.ok(!log.includes('S3cr3tS3cr3t'), 'not even part of it');
+        },
+      );
+    });
+
+    it('never reads or writes a file through a symbolic link that leads out of the workspace', async () => {
+      const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-outside-'));
+      const secret = `OUTSIDE-${'M4rk3r'.repeat(3)}`;
+      fs.writeFileSync(path.join(outside, 'gateway.ts'), `export const PaymentGateway = '${secret}';\n`);
+      const at = await makeFixture({ 'small.ts': 'export const PaymentGateway = 1;\n' });
+      const inWorkspace = (name: string) => path.join(flow.root.fsPath, ...at(name).split('/'));
+      fs.symlinkSync(path.join(outside, 'gateway.ts'), inWorkspace('linked.ts'));
+      fs.symlinkSync(outside, inWorkspace('outdir'));
+      flow.server.setScript(modelScript([
+        { path: at('linked.ts'), action: 'modify', proposed: 'pwned\n' },
+        { path: at('outdir/new.ts'), action: 'create', proposed: 'pwned\n' },
+        { path: at('small.ts'), action: 'modify', proposed: 'export const PaymentService = 1;\n' },
+      ]));
+      const review = await run(`Rename \`PaymentGateway\` to \`PaymentService\` in ${at('')}`);
+      const sent = flow.server.requests.filter((request) => JSON.stringify(request.messages).includes(secret)).length;
+      const outsideNow = fs.readdirSync(outside);
+      const outsideText = fs.readFileSync(path.join(outside, 'gateway.ts'), 'utf8');
+      fs.rmSync(outside, { recursive: true, force: true });
+      recordCase(
+        { area: 'Paths named by the model', case: 'Extension: symlinks out of the workspace', expected: 'A file or folder link leading outside is never read for a prompt; a plan naming it is refused with the link as the reason; nothing outside is written.', suite: integration, fixed: 'the extension read files through links (VS Code follows them); reads are now confined like writes' },
+        `requests holding the outside file's text: ${sent} of ${flow.server.requests.length}; run ${review.session.stage}: “${review.session.error ?? ''}”; outside folder now holds ${outsideNow.join(', ')}, its file ${outsideText.includes(secret) ? 'unchanged' : 'CHANGED'}`,
+        () => {
+          assert.equal(sent, 0, 'the outside file must never reach the model');
+          assert.equal(review.session.stage, 'failed');
+          assert.match(review.session.error ?? '', /symbolic link/);
+          assert.deepEqual(outsideNow, ['gateway.ts']);
+          assert.ok(outsideText.includes(secret));
         },
       );
     });

@@ -9,7 +9,7 @@ import { jsonReply, routeBySchema, startFakeOpenAIServer, type FakeOpenAIServer 
 import { ensureFreshBuild, lastStderrLine, runCli, type CliRun } from '../support/cliRunner';
 import { change, plan, userText } from '../support/engineHarness';
 import type { ChangeAction, Finding } from '../../../src/core/schemas';
-import { cell, openCase, recordCase } from './caseTable';
+import { cell, recordCase } from './caseTable';
 import { assertUnchanged, makeScratch, marker, removeScratch, requestsContaining, sameBytes, snapshotScratch, type Scratch } from './hostileWorkspace';
 
 const AREA = 'Paths named by the model';
@@ -122,16 +122,14 @@ describe('robustness: paths named by the model', function () {
   }
 
   // For `create`, the plan check asks the workspace whether the file exists; the read is refused
-  // (symlink), and planner.ts's fileExistsIn counts any read error as "exists", so the refusal says
-  // "already exists" instead of naming the link. Still refused and nothing written; the wording is
-  // recorded as an open case below, because the fix belongs in planner.ts.
-  interface LinkCase { target: string; action: ChangeAction; label: string; reason: RegExp }
+  // (symlink) and that refusal is the plan's problem, in its own words.
+  interface LinkCase { target: string; action: ChangeAction; label: string; reason: RegExp; fixed?: string }
   const linkCases: LinkCase[] = [
     { target: 'link.txt', action: 'modify', label: 'a file symlink to a file outside', reason: /leads out of the workspace through a symbolic link/ },
     { target: 'escape/victim.txt', action: 'modify', label: 'a path through a folder symlink to outside', reason: /leads out of the workspace through a symbolic link/ },
-    { target: 'escape/new.ts', action: 'create', label: 'create through a folder symlink to outside', reason: /symbolic link|already exists/ },
+    { target: 'escape/new.ts', action: 'create', label: 'create through a folder symlink to outside', reason: /leads out of the workspace through a symbolic link/, fixed: 'the refusal said “already exists; use modify”: a refused read counted as an existing file' },
     { target: 'dangling.ts', action: 'modify', label: 'a dangling symlink', reason: /dangling symbolic link/ },
-    { target: 'dangling.ts', action: 'create', label: 'create over a dangling symlink', reason: /dangling symbolic link|already exists/ },
+    { target: 'dangling.ts', action: 'create', label: 'create over a dangling symlink', reason: /dangling symbolic link/, fixed: 'the refusal said “already exists; use modify”: a refused read counted as an existing file' },
   ];
   for (const c of linkCases) {
     it(`refuses ${c.label}`, async () => {
@@ -140,7 +138,7 @@ describe('robustness: paths named by the model', function () {
       const run = await cli('--apply');
       const after = await snapshotScratch(scratch);
       recordCase(
-        { area: AREA, case: `Plan names ${c.label}`, expected: 'Refused with a reason, exit 1, nothing written inside or outside, the link target never read.' },
+        { area: AREA, case: `Plan names ${c.label}`, expected: 'Refused naming the link as the reason, exit 1, nothing written inside or outside, the link target never read.', ...(c.fixed ? { fixed: c.fixed } : {}) },
         observe(run, sameBytes(before, after)),
         () => {
           assert.equal(run.code, 1, run.stderr);
@@ -151,17 +149,6 @@ describe('robustness: paths named by the model', function () {
       );
     });
   }
-
-  openCase(
-    { area: AREA, case: 'Create through a symlink: the refusal names the link', expected: 'The refusal says the path leads out through a symbolic link (or is a dangling one).' },
-    'refused and nothing written, but the reason reads "escape/new.ts already exists; use "modify" instead of "create"": planner.ts fileExistsIn counts the refused read as an existing file (fix there: let a PathRejectedError become the plan problem)',
-    'names the symbolic link when a create goes through one',
-    async () => {
-      planNaming('escape/new.ts', 'create');
-      const run = await cli('--apply');
-      assert.match(lastStderrLine(run), /symbolic link/);
-    },
-  );
 
   it('refuses at --apply a folder symlink planted after the plan was checked', async () => {
     server.setScript(routeBySchema({
