@@ -7,6 +7,7 @@
 // --partial marks a run that skipped suites (RO_SKIP_*, RO_TEST_GREP): its table is written beside the
 // results, not over the committed document, which must cover every case.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 
 // The issue's areas, in the order a reader meets the product's boundaries: what the model says, what it
 // names, what must never leave the machine, the wire, the disk and editor, the UI, and stopping.
@@ -23,9 +24,22 @@ export function readRows(file) {
     .map((line) => JSON.parse(line));
 }
 
+// What changes from run to run without meaning anything (a loopback port, a temp folder, a fixture
+// folder named after the process): written as placeholders, so a new run rewrites only real changes.
+const TEMP_ROOTS = [...new Set([os.tmpdir(), fs.realpathSync(os.tmpdir())])].map((dir) => dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+const VOLATILE = [
+  [new RegExp(`(?:${TEMP_ROOTS.join('|')})/[\\w.-]+`, 'g'), '<tmp>'],
+  [/\b127\.0\.0\.1:\d+/g, '127.0.0.1:<port>'],
+  [/\bit-review-\d+-\d+/g, '<fixture>'],
+];
+
+export function withoutVolatile(text) {
+  return VOLATILE.reduce((current, [pattern, placeholder]) => current.replace(pattern, placeholder), String(text));
+}
+
 /** Markdown cell: one line, pipes escaped, and angle brackets as entities so model text stays text. */
 function cell(text) {
-  return String(text).replace(/\s+/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return withoutVolatile(text).replace(/\s+/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function countRows(rows) {
