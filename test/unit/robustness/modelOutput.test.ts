@@ -3,26 +3,13 @@
 // exit 1 and one stderr line naming the cause, with nothing written; a bad verifier report only costs
 // the advice, never the proposals. Each case records what was observed for docs/robustness.md.
 import * as assert from 'node:assert/strict';
-import { startFakeOpenAIServer, type FakeOpenAIServer } from '../../support/fakeOpenAIServer';
-import { ensureFreshBuild } from '../support/cliRunner';
-import { change, json, makeWorkspace, plan, removeWorkspace } from '../support/engineHarness';
+import { change, json, plan } from '../support/engineHarness';
 import { recordCase } from './caseTable';
-import { AREA, RUNAWAY_FIX, appTs, baseFiles, describeFailedRun, diskSummary, renamePlan, renamed, runApply, script, storeTs, type Outcome } from './modelOutputHarness';
+import { AREA, RUNAWAY_FIX, appTs, describeFailedRun, diskSummary, renamePlan, renamed, runApply, script, storeTs, useServerAndWorkspace, type Outcome } from './modelOutputHarness';
 
 describe('robustness: model output (planner and verifier, through the CLI)', function () {
   this.timeout(60_000);
-  let server: FakeOpenAIServer;
-  let root: string;
-
-  before(ensureFreshBuild);
-  beforeEach(async () => {
-    server = await startFakeOpenAIServer();
-    root = await makeWorkspace(baseFiles);
-  });
-  afterEach(async () => {
-    await server.close();
-    await removeWorkspace(root);
-  });
+  const fixture = useServerAndWorkspace();
 
   /** Exit 1, exactly one error line matching `cause`, no stack trace, no byte changed, no worker asked. */
   function assertPlanFailure(outcome: Outcome, cause: RegExp, planRequests: number): void {
@@ -96,8 +83,8 @@ describe('robustness: model output (planner and verifier, through the CLI)', fun
 
   for (const failure of planFailures) {
     it(failure.name, async () => {
-      server.setScript(script(failure.reply));
-      const outcome = await runApply(server, root);
+      fixture.server.setScript(script(failure.reply));
+      const outcome = await runApply(fixture.server, fixture.root);
       recordCase({ area: AREA, case: failure.name, expected: failure.expected }, describeFailedRun(outcome), () => {
         assertPlanFailure(outcome, failure.cause, failure.requests);
       });
@@ -105,8 +92,8 @@ describe('robustness: model output (planner and verifier, through the CLI)', fun
   }
 
   it('planner: plan in a json code fence with prose around it', async () => {
-    server.setScript(script({ plan: { content: `Here is the plan:\n\n\`\`\`json\n${JSON.stringify(renamePlan, null, 2)}\n\`\`\`\n\nLet me know!` } }));
-    const outcome = await runApply(server, root);
+    fixture.server.setScript(script({ plan: { content: `Here is the plan:\n\n\`\`\`json\n${JSON.stringify(renamePlan, null, 2)}\n\`\`\`\n\nLet me know!` } }));
+    const outcome = await runApply(fixture.server, fixture.root);
     const observed = `exit ${String(outcome.run.code)}; ${outcome.requests('plan')} plan request(s); files ${outcome.result?.files.map((f) => `${f.path} ${f.status}`).join(', ') ?? '?'}; ${diskSummary(outcome)}`;
     recordCase({ area: AREA, case: 'planner: plan in a json code fence with prose around it', expected: 'The fenced plan is used as-is, with no repair round; both files are written.' }, observed, () => {
       assert.equal(outcome.run.code, 0, outcome.run.stderr);
@@ -117,8 +104,8 @@ describe('robustness: model output (planner and verifier, through the CLI)', fun
   });
 
   it('planner: truncated plan, then a complete one on repair', async () => {
-    server.setScript(script({ plan: [{ content: JSON.stringify(renamePlan).slice(0, 80), finishReason: 'length' }, json(renamePlan)] }));
-    const outcome = await runApply(server, root);
+    fixture.server.setScript(script({ plan: [{ content: JSON.stringify(renamePlan).slice(0, 80), finishReason: 'length' }, json(renamePlan)] }));
+    const outcome = await runApply(fixture.server, fixture.root);
     const observed = `exit ${String(outcome.run.code)}; ${outcome.requests('plan')} plan request(s); ${diskSummary(outcome)}`;
     recordCase({ area: AREA, case: 'planner: truncated plan, then a complete one on repair', expected: 'The repair round recovers: exit 0, both files renamed.' }, observed, () => {
       assert.equal(outcome.run.code, 0, outcome.run.stderr);
@@ -139,8 +126,8 @@ describe('robustness: model output (planner and verifier, through the CLI)', fun
   ];
   for (const failure of verifierFailures) {
     it(failure.name, async () => {
-      server.setScript(script({ verifier_report: failure.reply }));
-      const outcome = await runApply(server, root);
+      fixture.server.setScript(script({ verifier_report: failure.reply }));
+      const outcome = await runApply(fixture.server, fixture.root);
       const warning = outcome.run.stderr.split('\n').find((line) => line.includes('verifier could not check')) ?? '(no warning)';
       const observed = `exit ${String(outcome.run.code)}; ${outcome.requests('verifier_report')} verifier request(s); written: ${(outcome.result?.applied ?? []).join(', ') || 'nothing'}; stderr: "${warning}"`;
       recordCase({ area: AREA, case: failure.name, expected: 'Proposals still reviewed and applied (exit 0); one warning says only the deterministic checks ran.', ...('fixed' in failure ? { fixed: failure.fixed } : {}) }, observed, () => {

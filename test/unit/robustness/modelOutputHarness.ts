@@ -2,10 +2,10 @@
 // unless a case overrides one role, and one CLI run (`--apply --json`) whose outcome is described
 // from what actually happened: exit code, the stderr error line, per-file status and error, how many
 // requests each role got, and which files' bytes changed on disk.
-import { routeBySchema, type FakeOpenAIServer, type FakeReply, type RecordedRequest, type SchemaRoute } from '../../support/fakeOpenAIServer';
-import { runCli, type CliRun } from '../support/cliRunner';
+import { routeBySchema, startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest, type SchemaRoute } from '../../support/fakeOpenAIServer';
+import { ensureFreshBuild, runCli, type CliRun } from '../support/cliRunner';
 import { cell } from './caseTable';
-import { change, json, noFindings, plan, requestsFor, snapshot, workerFile } from '../support/engineHarness';
+import { change, json, makeWorkspace, noFindings, plan, removeWorkspace, requestsFor, snapshot, workerFile } from '../support/engineHarness';
 
 export const AREA = 'Model output';
 /** The `fixed` note of every case a runaway reply used to get through. */
@@ -25,6 +25,24 @@ export const bigTs = [
 ].join('\n');
 
 export const baseFiles = { 'src/store.ts': storeTs, 'src/app.ts': appTs, 'src/big.ts': bigTs };
+
+/**
+ * Registers, in the calling describe, a fresh fake server and a workspace of `baseFiles` per test (and
+ * the CLI bundle built once); the returned object holds the current ones.
+ */
+export function useServerAndWorkspace(): { server: FakeOpenAIServer; root: string } {
+  const current = {} as { server: FakeOpenAIServer; root: string };
+  before(ensureFreshBuild);
+  beforeEach(async () => {
+    current.server = await startFakeOpenAIServer();
+    current.root = await makeWorkspace(baseFiles);
+  });
+  afterEach(async () => {
+    await current.server.close();
+    await removeWorkspace(current.root);
+  });
+  return current;
+}
 
 /** store.ts first, then app.ts, which depends on it: the usual two-file rename. */
 export const renamePlan = plan(

@@ -2,28 +2,16 @@
 // behaves. Through the shipped CLI with --apply: the bad file must fail alone with its reason, its
 // bytes untouched, while the good file is still written; when every file fails, exit 1 with one line.
 import * as assert from 'node:assert/strict';
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply } from '../../support/fakeOpenAIServer';
-import { ensureFreshBuild } from '../support/cliRunner';
-import { json, makeWorkspace, removeWorkspace } from '../support/engineHarness';
+import type { FakeReply } from '../../support/fakeOpenAIServer';
+import { json } from '../support/engineHarness';
 import { recordCase } from './caseTable';
 import {
-  AREA, appTs, baseFiles, bigPlan, describeFailedRun, describeFileFailure, fileOf, hostileWorkerFor, renamed, runApply, script, storeTs, type Outcome,
+  AREA, appTs, bigPlan, describeFailedRun, describeFileFailure, fileOf, hostileWorkerFor, renamed, runApply, script, storeTs, useServerAndWorkspace, type Outcome,
 } from './modelOutputHarness';
 
 describe('robustness: model output (workers, through the CLI)', function () {
   this.timeout(60_000);
-  let server: FakeOpenAIServer;
-  let root: string;
-
-  before(ensureFreshBuild);
-  beforeEach(async () => {
-    server = await startFakeOpenAIServer();
-    root = await makeWorkspace(baseFiles);
-  });
-  afterEach(async () => {
-    await server.close();
-    await removeWorkspace(root);
-  });
+  const fixture = useServerAndWorkspace();
 
   /** The hostile file failed with `cause` after `requests` asks and kept its bytes; the other file was written. */
   function assertFailsAlone(outcome: Outcome, path: string, cause: RegExp, requests: number, written: string): void {
@@ -92,8 +80,8 @@ describe('robustness: model output (workers, through the CLI)', function () {
 
   for (const failure of wholeFileFailures) {
     it(failure.name, async () => {
-      server.setScript(script({ whole_file: hostileWorkerFor('src/app.ts', failure.reply) }));
-      const outcome = await runApply(server, root);
+      fixture.server.setScript(script({ whole_file: hostileWorkerFor('src/app.ts', failure.reply) }));
+      const outcome = await runApply(fixture.server, fixture.root);
       recordCase({ area: AREA, case: failure.name, expected: failure.expected }, describeFileFailure(outcome, 'src/app.ts'), () => {
         assertFailsAlone(outcome, 'src/app.ts', failure.cause, failure.requests, 'src/store.ts');
       });
@@ -102,8 +90,8 @@ describe('robustness: model output (workers, through the CLI)', function () {
 
   it('worker: whole file wrapped in a json code fence', async () => {
     const fenced: FakeReply = { content: `\`\`\`json\n${JSON.stringify({ content: renamed(appTs), summary: 'renamed' })}\n\`\`\`` };
-    server.setScript(script({ whole_file: hostileWorkerFor('src/app.ts', fenced) }));
-    const outcome = await runApply(server, root);
+    fixture.server.setScript(script({ whole_file: hostileWorkerFor('src/app.ts', fenced) }));
+    const outcome = await runApply(fixture.server, fixture.root);
     const same = outcome.after.get('src/app.ts')?.toString() === renamed(appTs);
     const observed = `exit ${String(outcome.run.code)}; ${outcome.workerRequestsFor('src/app.ts')} worker request(s) for src/app.ts; written: ${(outcome.result?.applied ?? []).join(', ')}; src/app.ts ${same ? 'equals' : 'differs from'} the fenced content`;
     recordCase({ area: AREA, case: 'worker: whole file wrapped in a json code fence', expected: 'The fence is unwrapped, no retry; the file is written with exactly the fenced content.' }, observed, () => {
@@ -114,8 +102,8 @@ describe('robustness: model output (workers, through the CLI)', function () {
   });
 
   it('worker: every file answers with prose', async () => {
-    server.setScript(script({ whole_file: { content: 'Done! The class is renamed now.' } }));
-    const outcome = await runApply(server, root);
+    fixture.server.setScript(script({ whole_file: { content: 'Done! The class is renamed now.' } }));
+    const outcome = await runApply(fixture.server, fixture.root);
     recordCase({ area: AREA, case: 'worker: every file answers with prose', expected: 'Exit 1 with one line naming the first failed file and why; nothing written.' }, describeFailedRun(outcome, 'whole_file'), () => {
       assert.equal(outcome.run.code, 1, outcome.run.stderr);
       assert.equal(outcome.errorLines.length, 1);
@@ -151,8 +139,8 @@ describe('robustness: model output (workers, through the CLI)', function () {
   ];
   for (const failure of searchFailures) {
     it(failure.name, async () => {
-      server.setScript(script({ plan: json(bigPlan), search_replace: hostileWorkerFor('src/big.ts', json({ edits: failure.edits, summary: 'renamed' })) }));
-      const outcome = await runApply(server, root);
+      fixture.server.setScript(script({ plan: json(bigPlan), search_replace: hostileWorkerFor('src/big.ts', json({ edits: failure.edits, summary: 'renamed' })) }));
+      const outcome = await runApply(fixture.server, fixture.root);
       recordCase({ area: AREA, case: failure.name, expected: failure.expected }, describeFileFailure(outcome, 'src/big.ts'), () => {
         assert.equal(outcome.requests('search_replace'), 2, 'big.ts was asked for search/replace edits');
         assertFailsAlone(outcome, 'src/big.ts', failure.cause, 2, 'src/store.ts');
