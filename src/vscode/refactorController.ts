@@ -77,11 +77,12 @@ export class RefactorController implements vscode.Disposable {
    */
   async refactorAcrossFiles(args: RefactorArgs = {}): Promise<ReviewSession | undefined> {
     if (!vscode.workspace.isTrusted) {
-      const choice = await vscode.window.showWarningMessage(
-        'Refactor Across Files does not run in Restricted Mode: it sends this workspace’s code to a language model and writes the changes you accept. Trust the workspace to use it.',
-        'Manage Workspace Trust',
-      );
-      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+      const why = 'Refactor Across Files does not run in Restricted Mode: it sends this workspace’s code to a language model and writes the changes you accept. Trust the workspace to use it.';
+      this.log.warn(why);
+      // Not awaited: the command returns at once; the button still works while the notification stays.
+      void vscode.window.showWarningMessage(why, 'Manage Workspace Trust').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
       return undefined;
     }
     this.paths = WorkspacePaths.current();

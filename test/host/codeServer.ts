@@ -20,6 +20,11 @@ export interface CodeServerOptions {
   port?: number;
   /** Where code-server and Chromium are; provisioned (a no-op once cached) when not given. */
   host?: TestHost;
+  /**
+   * Keep workspace trust on (give its settings in userSettings), for a window in Restricted Mode.
+   * Otherwise trust is off, so every other window runs as a trusted one without asking.
+   */
+  restricted?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -76,7 +81,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const extensionsDir = path.join(scratch, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  const settings = JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.tips.enabled': false, ...options.userSettings }, null, 2);
+  // A restricted window gets its trust settings from the caller (see suiteVariants.mjs).
+  const trust = options.restricted ? {} : { 'security.workspace.trust.enabled': false };
+  const settings = JSON.stringify({ 'workbench.startupEditor': 'none', ...trust, 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.tips.enabled': false, ...options.userSettings }, null, 2);
   // The workbench is a remote window: machine-scoped settings (our endpoint and models) are read
   // from the Machine settings there, the rest from User settings.
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), settings);
@@ -91,7 +98,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   let output = '';
   const child: ChildProcess = spawn(
     host.nodeBinary,
-    [host.codeServerEntry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ...(options.workspace ? [options.workspace] : [])],
+    [host.codeServerEntry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', ...(options.restricted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...(options.workspace ? [options.workspace] : [])],
     { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

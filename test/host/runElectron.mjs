@@ -10,7 +10,16 @@ import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { repoRoot } from './provision.mjs';
 import { finish, readResults } from './suiteResults.mjs';
-import { mergeResults, suiteVariants } from './suiteVariants.mjs';
+import { mergeResults, RESTRICTED_MODE_SETTINGS, suiteVariants } from './suiteVariants.mjs';
+
+/** Trust off, except for the restricted window: its own user-data folder holds the trust settings. */
+function trustArgs(prepared, scratch) {
+  if (!prepared.restricted) return ['--disable-workspace-trust'];
+  const userDataDir = path.join(scratch, 'user-data');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(RESTRICTED_MODE_SETTINGS));
+  return ['--user-data-dir', userDataDir];
+}
 
 let total;
 for (const variant of suiteVariants()) {
@@ -24,7 +33,7 @@ for (const variant of suiteVariants()) {
       extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),
       extensionTestsEnv: { RO_TEST_RESULTS: resultsFile, RO_TEST_WORKSPACE: prepared.testWorkspace, RO_TEST_VARIANT: variant.name },
       // No workspace argument opens an empty window, as the no-folder variant wants.
-      launchArgs: [...(prepared.workspace ? [prepared.workspace] : []), '--disable-extensions', '--disable-workspace-trust'],
+      launchArgs: [...(prepared.workspace ? [prepared.workspace] : []), '--disable-extensions', ...trustArgs(prepared, scratch)],
     }).catch((error) => {
       // A failing suite rejects too; its outcomes are in the results file.
       console.error(`integration (VS Code, ${variant.name}): ${error instanceof Error ? error.message : String(error)}`);

@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { provisionTestHost, repoRoot } from './provision.mjs';
 import { finish, indent, printNewOutcomes, readResults } from './suiteResults.mjs';
-import { mergeResults, suiteVariants } from './suiteVariants.mjs';
+import { mergeResults, RESTRICTED_MODE_SETTINGS, suiteVariants } from './suiteVariants.mjs';
 
 if (process.env.RO_TEST_HOST === 'electron') {
   await import('./runElectron.mjs');
@@ -70,6 +70,7 @@ async function runVariant(variant, { suite, host, launcher, deadline }) {
   try {
     server = await launcher.startCodeServer({
       workspace: prepared.workspace,
+      ...(prepared.restricted ? { restricted: true, userSettings: RESTRICTED_MODE_SETTINGS } : {}),
       host,
       extraExtensions: [path.join(repoRoot, 'test', 'host', 'runner-extension')],
       env: { RO_TEST_SUITE: suite, RO_TEST_RESULTS: resultsFile, RO_TEST_WORKSPACE: prepared.testWorkspace, RO_TEST_VARIANT: variant.name },

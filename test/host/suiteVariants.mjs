@@ -1,7 +1,7 @@
 // The integration suite runs in more than one kind of window, because the extension behaves
 // differently in each: the sample folder (most tests), a multi-root workspace of two folders (paths
-// carry their folder's name), and a window with no folder at all (the command must say why it cannot
-// run). Each variant is one extra launch of the same host running only test/integration/variants/
+// carry their folder's name), the sample folder in Restricted Mode and a window with no folder at all
+// (in both the command must say why it cannot run). Each variant is one extra launch of the same host running only test/integration/variants/
 // <name>.test.ts; the harnesses (runIntegration.mjs for code-server, runElectron.mjs for desktop VS
 // Code) loop over these. RO_TEST_VARIANTS=folder,multi-root narrows the list for local iteration.
 import * as fs from 'node:fs';
@@ -11,6 +11,14 @@ import { repoRoot } from './provision.mjs';
 
 const fixture = path.join(repoRoot, 'test', 'fixtures', 'sample-workspace');
 
+/** Workspace trust on, no folder trusted, and no startup dialog asking: the window opens restricted. */
+export const RESTRICTED_MODE_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 /** A temp copy of the fixture, so tests may change files freely. */
 function copyFixture(target = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-workspace-'))) {
   fs.cpSync(fixture, target, { recursive: true });
@@ -18,7 +26,7 @@ function copyFixture(target = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-workspac
 }
 
 /**
- * @typedef {{ workspace: string | undefined, testWorkspace: string, cleanUp: () => void }} PreparedVariant
+ * @typedef {{ workspace: string | undefined, testWorkspace: string, restricted?: boolean, cleanUp: () => void }} PreparedVariant
  * @type {{ name: string, prepare: () => PreparedVariant }[]}
  */
 const ALL = [
@@ -38,6 +46,14 @@ const ALL = [
       const file = path.join(parent, 'two-roots.code-workspace');
       fs.writeFileSync(file, JSON.stringify({ folders: [{ path: 'alpha' }, { path: 'beta' }] }, null, 2));
       return { workspace: file, testWorkspace: parent, cleanUp: () => fs.rmSync(parent, { recursive: true, force: true }) };
+    },
+  },
+  {
+    // The sample folder, not trusted: the command must explain Restricted Mode instead of running.
+    name: 'restricted',
+    prepare() {
+      const folder = copyFixture();
+      return { workspace: folder, testWorkspace: folder, restricted: true, cleanUp: () => fs.rmSync(folder, { recursive: true, force: true }) };
     },
   },
   {
