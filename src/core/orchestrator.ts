@@ -72,10 +72,11 @@ export async function rerunFile(session: RefactorSession, id: string, options: R
   const provider = meteredProvider(session, options.provider);
   await runOneFile(session, options, provider, file);
   if (options.signal.aborted || !session.plan) return;
+  // What was said about the file's old proposal no longer applies; the verifier judges the new one,
+  // focused on it like a revised file, and the deterministic checks run again over everything.
+  session.setFindings(session.findings.filter((f) => f.source === 'check' || f.path !== file.path));
   try {
-    const checks = await runConsistencyChecks(session.plan, session.files, options.workspace, options.signal);
-    const modelFindings = session.findings.filter((f) => f.source !== 'check' && f.path !== file.path);
-    session.setFindings([...modelFindings, ...checks]);
+    await verifyRound(session, options, provider, [file.path]);
   } catch (error) {
     if (!options.signal.aborted) session.log('warn', `Consistency checks failed after redoing ${file.path}: ${describeModelError(error)}`);
   }

@@ -358,6 +358,33 @@ describe('orchestrator (end to end against the fake server)', function () {
     assert.equal(session.usage.worker.requests, 4, 'usage keeps counting across the rerun');
   });
 
+  it('asks the verifier about a redone file, replacing what it said of the old proposal', async () => {
+    let verifierCalls = 0;
+    server.setScript(renameScript({
+      worker: (_file, request) => json({ content: renamed(/```\n([\s\S]*?)```/.exec(userText(request))?.[1] ?? ''), summary: 'r' }),
+      verifier: () => {
+        verifierCalls++;
+        const message = verifierCalls === 1 ? 'first look at the README' : 'second look at the README';
+        return json({ findings: [{ path: 'README.md', line: 1, severity: 'warning', kind: 'inconsistency', message, relatedPaths: [] }] });
+      },
+    }));
+    const { session, done } = runEngine(server, root, 'Rename UserStore', { revisionRounds: 0 });
+    await done;
+    await fs.writeFile(path.join(root, 'README.md'), `${readmeMd}\nThe UserStore also caches.\n`);
+    await rerunFile(session, 'c3', {
+      request: session.request,
+      workspace: createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }),
+      provider: provider(server),
+      settings: DEFAULT_ENGINE_SETTINGS,
+      signal: new AbortController().signal,
+    });
+    const verifierRequests = requestsFor(server, 'verifier_report');
+    assert.equal(verifierRequests.length, 2);
+    assert.match(userText(verifierRequests[1]!), /README\.md/);
+    const messages = session.findings.filter((f) => f.source !== 'check').map((f) => f.message);
+    assert.deepEqual(messages, ['second look at the README']);
+  });
+
   it('finishes even when an observer throws', async () => {
     server.setScript(renameScript());
     const { session, done } = runEngine(server, root, 'Rename UserStore');
