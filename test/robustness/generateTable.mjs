@@ -25,12 +25,14 @@ export function readRows(file) {
 }
 
 // What changes from run to run without meaning anything (a loopback port, a temp folder, a fixture
-// folder named after the process): written as placeholders, so a new run rewrites only real changes.
+// folder named after the process, a log timestamp): written as placeholders or left out, so a new run
+// rewrites only what it measured differently.
 const TEMP_ROOTS = [...new Set([os.tmpdir(), fs.realpathSync(os.tmpdir())])].map((dir) => dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 const VOLATILE = [
   [new RegExp(`(?:${TEMP_ROOTS.join('|')})/[\\w.-]+`, 'g'), '<tmp>'],
   [/\b127\.0\.0\.1:\d+/g, '127.0.0.1:<port>'],
   [/\bit-review-\d+-\d+/g, '<fixture>'],
+  [/\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} /g, ''], // a log line's timestamp
 ];
 
 export function withoutVolatile(text) {

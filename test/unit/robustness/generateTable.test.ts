@@ -65,8 +65,8 @@ describe('the robustness table generator', () => {
 
   it('writes ports, temp folders and fixture names as placeholders, so reruns change only real results', () => {
     const tmp = path.join(os.tmpdir(), 'engine-test-AbC123');
-    const md = generate([row({ observed: `could not reach http://127.0.0.1:40931/v1; ${tmp}/no/such is not a folder; it-review-12374-22/a.ts refused` })]);
-    assert.ok(md.includes('could not reach http://127.0.0.1:&lt;port&gt;/v1; &lt;tmp&gt;/no/such is not a folder; &lt;fixture&gt;/a.ts refused'), md);
+    const md = generate([row({ observed: `could not reach http://127.0.0.1:40931/v1; ${tmp}/no/such is not a folder; it-review-12374-22/a.ts refused; log “2026-11-23 13:06:12.273 [warning] Open a folder”` })]);
+    assert.ok(md.includes('could not reach http://127.0.0.1:&lt;port&gt;/v1; &lt;tmp&gt;/no/such is not a folder; &lt;fixture&gt;/a.ts refused; log “[warning] Open a folder”'), md);
   });
 
   it('says when the run behind the table skipped suites', () => {
