@@ -258,6 +258,47 @@ describe('Robustness in the extension host', function () {
     });
   });
 
+  describe('Paths named by the model', () => {
+    it('refuses a plan naming paths outside or protected, reads none of them and writes nothing', async () => {
+      const root = flow.root.fsPath;
+      const outsideMarker = `OUTSIDE-${'0ut5id3'.repeat(3)}`;
+      const outsideFile = path.join(path.dirname(root), `ro-outside-${process.pid}.ts`);
+      fs.writeFileSync(outsideFile, `${outsideMarker}\n`);
+      const protectedFiles: Record<string, string> = {
+        '.git/config': `[core] GIT-${'M4rk'.repeat(3)}\n`,
+        '.vscode/settings.json': `{ "x": "VSC-${'M4rk'.repeat(3)}" }\n`,
+        'team.code-workspace': `{ "folders": [], "x": "WS-${'M4rk'.repeat(3)}" }\n`,
+        'keys/server.key': `KEY-${'M4rk'.repeat(3)}\n`,
+      };
+      for (const [name, text] of Object.entries(protectedFiles)) {
+        fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+        fs.writeFileSync(path.join(root, name), text);
+      }
+      const named = [`../${path.basename(outsideFile)}`, outsideFile, '%2e%2e/x.ts', ...Object.keys(protectedFiles), '.env'];
+      flow.server.setScript(modelScript(named.map((name) => ({ path: name, action: 'modify' as const, proposed: 'pwned\n' }))));
+      const before = new Map([...Object.keys(protectedFiles), '.env'].map((name) => [name, fs.readFileSync(path.join(root, name), 'utf8')]));
+      const review = await run('Change the configuration everywhere');
+      const everything = flow.server.requests.map((request) => JSON.stringify(request.messages)).join('\n');
+      const leaked = [outsideMarker, ...Object.values(protectedFiles).map((text) => text.trim().slice(-16)), 'fake-secret-do-not-send'].filter((m) => everything.includes(m));
+      const changed = [...before].filter(([name, text]) => fs.readFileSync(path.join(root, name), 'utf8') !== text).map(([name]) => name);
+      const outsideNow = fs.readFileSync(outsideFile, 'utf8');
+      fs.rmSync(outsideFile, { force: true });
+      for (const name of Object.keys(protectedFiles)) fs.rmSync(path.join(root, name.split('/')[0]!), { recursive: true, force: true });
+      const refusals = (review.session.error ?? '').match(/"[^"]+" (is absolute|leaves the workspace|is inside|is a \.code-workspace|looks like a secret)/g) ?? [];
+      recordCase(
+        { area: 'Paths named by the model', case: 'Extension: plan naming .., absolute, encoded .., .git/, .vscode/, *.code-workspace, keys, .env', expected: 'The plan is refused with a reason per path; none of those files is read for a prompt or written.', suite: integration },
+        `run ${review.session.stage}; ${refusals.length} of ${named.length} paths refused by name: ${refusals.join('; ')}; contents sent to the model: ${leaked.length ? leaked.join(', ') : 'none'}; files changed: ${changed.length ? changed.join(', ') : 'none'}, outside file ${outsideNow.includes(outsideMarker) && outsideNow.length === outsideMarker.length + 1 ? 'unchanged' : 'CHANGED'}`,
+        () => {
+          assert.equal(review.session.stage, 'failed');
+          assert.equal(refusals.length, named.length, review.session.error);
+          assert.deepEqual(leaked, []);
+          assert.deepEqual(changed, []);
+          assert.equal(outsideNow, `${outsideMarker}\n`);
+        },
+      );
+    });
+  });
+
   describe('Secrets', () => {
     it('never writes the API key to the log, even when the server echoes it in a 401', async () => {
       const key = `sk-test-${'S3cr3t'.repeat(4)}`;

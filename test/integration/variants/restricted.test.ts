@@ -18,7 +18,7 @@ describe('A workspace in Restricted Mode', function () {
     await waitFor('the reason in the log', async () => /Restricted Mode/.test((log = await logText())));
     const line = /[^\n]*Restricted Mode[^\n]*/.exec(log)?.[0] ?? '';
     recordCase(
-      { area: 'Workspace', case: 'Workspace in Restricted Mode (untrusted)', expected: 'The command explains that it does not run in Restricted Mode, starts no run and sends nothing.', suite: 'integration' },
+      { area: 'Workspace', case: 'Workspace in Restricted Mode (untrusted)', expected: 'The command explains that it does not run in Restricted Mode, starts no run and sends nothing.', suite: 'integration', fixed: 'the command waited until its warning was dismissed' },
       `command returned ${review === undefined ? 'nothing' : 'a review'}; log: “${line.replace(/^.*?\] /, '').trim()}”; requests to the model: ${flow.server.requests.length}`,
       () => {
         assert.equal(review, undefined);
