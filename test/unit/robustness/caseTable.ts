@@ -49,10 +49,10 @@ export function recordCase(spec: CaseSpec, observed: string, check: () => void):
     check();
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    write({ ...base(spec), observed: cell(`${observed} — assertion failed: ${why}`, 400), outcome: 'failed' });
+    write({ ...base(spec), observed: cell(`${observed} — assertion failed: ${why}`, 600), outcome: 'failed' });
     throw error;
   }
-  write({ ...base(spec), observed: cell(observed), outcome: 'held' });
+  write({ ...base(spec), observed: cell(observed, 500), outcome: 'held' });
 }
 
 /**
