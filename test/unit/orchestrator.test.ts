@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { createNodeWorkspace } from '../../src/core/nodeWorkspace';
 import { DEFAULT_ENGINE_SETTINGS, rerunFile } from '../../src/core/orchestrator';
-import type { SessionEvent } from '../../src/core/session';
+import type { RefactorSession, SessionEvent } from '../../src/core/session';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
 import {
   change, json, makeWorkspace, noFindings, plan, provider, removeWorkspace, requestsFor, runEngine, sleep, snapshot, userText, workerFile, workerRequests,
@@ -338,19 +338,24 @@ describe('orchestrator (end to end against the fake server)', function () {
     assert.equal(session.file('c2')?.diff, '');
   });
 
-  it('redoes one file from its current disk content (a stale file)', async () => {
-    server.setScript(renameScript({ worker: (_file, request) => json({ content: renamed(/```\n([\s\S]*?)```/.exec(userText(request))?.[1] ?? ''), summary: 'r' }) }));
-    const { session, done } = runEngine(server, root, 'Rename UserStore');
-    await done;
-    const edited = `${readmeMd}\nThe UserStore also caches.\n`;
-    await fs.writeFile(path.join(root, 'README.md'), edited);
-    await rerunFile(session, 'c3', {
+  /** Redoes one change the way the review's Re-run does: from the file as it is on disk now. */
+  function rerunFromDisk(session: RefactorSession, id: string): Promise<void> {
+    return rerunFile(session, id, {
       request: session.request,
       workspace: createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }),
       provider: provider(server),
       settings: DEFAULT_ENGINE_SETTINGS,
       signal: new AbortController().signal,
     });
+  }
+
+  it('redoes one file from its current disk content (a stale file)', async () => {
+    server.setScript(renameScript({ worker: (_file, request) => json({ content: renamed(/```\n([\s\S]*?)```/.exec(userText(request))?.[1] ?? ''), summary: 'r' }) }));
+    const { session, done } = runEngine(server, root, 'Rename UserStore');
+    await done;
+    const edited = `${readmeMd}\nThe UserStore also caches.\n`;
+    await fs.writeFile(path.join(root, 'README.md'), edited);
+    await rerunFromDisk(session, 'c3');
     const readme = session.file('c3');
     assert.equal(readme?.status, 'proposed');
     assert.equal(readme?.original, edited);
@@ -371,13 +376,7 @@ describe('orchestrator (end to end against the fake server)', function () {
     const { session, done } = runEngine(server, root, 'Rename UserStore', { revisionRounds: 0 });
     await done;
     await fs.writeFile(path.join(root, 'README.md'), `${readmeMd}\nThe UserStore also caches.\n`);
-    await rerunFile(session, 'c3', {
-      request: session.request,
-      workspace: createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }),
-      provider: provider(server),
-      settings: DEFAULT_ENGINE_SETTINGS,
-      signal: new AbortController().signal,
-    });
+    await rerunFromDisk(session, 'c3');
     const verifierRequests = requestsFor(server, 'verifier_report');
     assert.equal(verifierRequests.length, 2);
     assert.match(userText(verifierRequests[1]!), /README\.md/);
