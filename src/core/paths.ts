@@ -1,8 +1,10 @@
 // Which workspace paths a model may name. Every path that comes from a model (a plan, a finding) or
 // is about to be read for a prompt or written goes through here. Two layers: a text check that needs
 // no disk (`checkRelativePath`), and a real-path check at the moment of use (`resolveInsideWorkspace`)
-// so a symlink cannot lead a write out of the workspace. Callers use the path these return, never the
-// string they passed in: a path must not be "healed" after it was checked.
+// that applies the same rules again to where the path really leads, so a symlink can neither lead a
+// read or write out of the workspace nor into `.git/`, `.vscode/` or a secret under a harmless name.
+// Callers use the path these return, never the string they passed in: a path must not be "healed"
+// after it was checked.
 import * as fs from 'node:fs/promises';
 import { realpath } from 'node:fs';
 import { promisify } from 'node:util';
@@ -109,8 +111,18 @@ function isParentSegment(segment: string): boolean {
   return owner !== '.' && /^[. ]+$/.test(owner);
 }
 
+/**
+ * A Windows short (8.3) name such as `GIT~1` or `VSCODE~1`: Windows opens it as the long name it
+ * stands for (`.git`, `.vscode`, `.env.local`…), which no text rule can see. No project needs to name
+ * its own files this way, so every such segment is refused rather than guessed at.
+ */
+function isShortName(segment: string): boolean {
+  return /^[^~]{1,6}~[0-9]{1,6}(\.[^.]{0,3})?$/.test(streamOwner(segment).replace(/[. ]+$/, ''));
+}
+
 /** Reasons a normalized path is off limits even though it stays inside the workspace. */
 function protectedAreaReason(normalized: string): string | undefined {
+  if (normalized.split('/').some(isShortName)) return 'uses a Windows short name (like GIT~1), which can stand for .git, .vscode or a secret';
   const segments = normalized.split('/').map(canonicalSegment);
   if (segments.includes('.git')) return 'is inside .git/';
   if (segments.includes('.vscode')) return 'is inside .vscode/ (editor settings and tasks can run code)';
@@ -134,8 +146,14 @@ export const quotePath = quoteForDisplay;
  * POSIX form (`./a//b` → `a/b`) or the reason it is refused.
  */
 export function checkRelativePath(candidate: string): PathCheck {
-  const refuse = (why: string): PathCheck => ({ ok: false, reason: `${quotePath(candidate)} ${why}` });
-  if (candidate.trim() === '') return { ok: false, reason: 'empty path' };
+  const verdict = judgeText(candidate);
+  return 'why' in verdict ? { ok: false, reason: verdict.why === 'empty path' ? verdict.why : `${quotePath(candidate)} ${verdict.why}` } : { ok: true, path: verdict.path };
+}
+
+/** The text rules, answering with the normalized path or why it is refused (without the path itself). */
+function judgeText(candidate: string): { path: string } | { why: string } {
+  const refuse = (why: string) => ({ why });
+  if (candidate.trim() === '') return refuse('empty path');
   const decoded = fullyDecoded(candidate);
   for (const form of decoded === candidate ? [candidate] : [candidate, decoded]) {
     if (CONTROL_CHARACTER.test(form)) return refuse('contains control characters');
@@ -156,7 +174,7 @@ export function checkRelativePath(candidate: string): PathCheck {
     if (form === candidate) normalized = formNormalized.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   }
   if (normalized === '' || normalized === '.') return refuse('names the workspace itself, not a file');
-  return { ok: true, path: normalized };
+  return { path: normalized };
 }
 
 // The native realpath(3) through the callback API: one call, the cheapest way to resolve a path.
@@ -193,9 +211,45 @@ function isInside(root: string, candidate: string): boolean {
 }
 
 /**
- * Resolves a workspace-relative path to the absolute path to read or write, after the text check and
- * a check on real paths: the nearest existing ancestor (and the target itself, if it exists) must
- * resolve inside the workspace's real root. Throws PathRejectedError otherwise.
+ * Where `target` really leads: the real path of its nearest existing ancestor (the target itself when
+ * it exists) plus the part that does not exist yet. Throws on a dangling link on the way, which has no
+ * real path but would still be followed by a write.
+ */
+async function realDestination(target: string, relativePath: string): Promise<string> {
+  const missing: string[] = [];
+  let probe = target;
+  for (;;) {
+    const real = await realpathOrUndefined(probe);
+    if (real !== undefined) return path.join(real, ...missing);
+    const link = await fs.lstat(probe).catch(() => undefined);
+    if (link?.isSymbolicLink()) {
+      throw new PathRejectedError(`Refused path: ${quotePath(relativePath)} goes through a dangling symbolic link`);
+    }
+    const parent = path.dirname(probe);
+    if (parent === probe) return target;
+    missing.unshift(path.basename(probe));
+    probe = parent;
+  }
+}
+
+/**
+ * Why the path a link leads to is refused, by the same text rules as the path as written, or
+ * undefined when it may be used. `realRelative` is relative to the real workspace root.
+ */
+function realPathRefusal(asWritten: string, realRelative: string): string | undefined {
+  if (realRelative === asWritten) return undefined; // no link on the way: the text check already ran
+  const verdict = realRelative === '' ? { why: 'is the workspace folder itself' } : judgeText(realRelative);
+  if (!('why' in verdict)) return undefined;
+  return `resolves through a link to ${quotePath(realRelative)}, which ${verdict.why}`;
+}
+
+/**
+ * Resolves a workspace-relative path to the absolute path to read or write. The one owner of the
+ * real-path rule: after the text check, the path's real destination (for a create, its nearest
+ * existing ancestor's real path plus the rest) must lie inside the workspace's real root, and every
+ * text rule (`.git/`, `.vscode/`, `*.code-workspace`, secrets, short names…) applies again to that
+ * destination relative to the real root, so `src/hooks -> ../.git/hooks` cannot turn
+ * `src/hooks/pre-commit` into a git hook. Throws PathRejectedError otherwise.
  */
 export async function resolveInsideWorkspace(root: string, relativePath: string): Promise<string> {
   const checked = checkRelativePath(relativePath);
@@ -203,23 +257,25 @@ export async function resolveInsideWorkspace(root: string, relativePath: string)
   const realRoot = await realRootOf(root);
   if (realRoot === undefined) throw new PathRejectedError(`The workspace folder ${root} does not exist`);
   const target = path.join(realRoot, ...checked.path.split('/'));
-  let probe = target;
-  for (;;) {
-    const real = await realpathOrUndefined(probe);
-    if (real !== undefined) {
-      if (!isInside(realRoot, real)) {
-        throw new PathRejectedError(`Refused path: ${quotePath(relativePath)} leads out of the workspace through a symbolic link`);
-      }
-      break;
-    }
-    // A dangling symlink has no real path but still exists as a link: never write through one.
-    const link = await fs.lstat(probe).catch(() => undefined);
-    if (link?.isSymbolicLink()) {
-      throw new PathRejectedError(`Refused path: ${quotePath(relativePath)} goes through a dangling symbolic link`);
-    }
-    const parent = path.dirname(probe);
-    if (parent === probe) break;
-    probe = parent;
+  const destination = await realDestination(target, relativePath);
+  if (!isInside(realRoot, destination)) {
+    throw new PathRejectedError(`Refused path: ${quotePath(relativePath)} leads out of the workspace through a symbolic link`);
   }
+  const why = realPathRefusal(checked.path, path.relative(realRoot, destination).split(path.sep).join('/'));
+  if (why) throw new PathRejectedError(`Refused path: ${quotePath(relativePath)} ${why}`);
   return target;
+}
+
+/**
+ * Why a listed entry that is a symbolic link must not be offered to the planner, or undefined when it
+ * stays inside the workspace and leads nowhere protected. For the listing's skipped-files note.
+ */
+export async function linkRefusal(root: string, relativePath: string): Promise<string | undefined> {
+  try {
+    await resolveInsideWorkspace(root, relativePath);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof PathRejectedError)) throw error;
+    return error.message.replace(/^Refused path: /, '').replace(`${quotePath(relativePath)} `, '');
+  }
 }

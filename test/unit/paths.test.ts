@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkRelativePath, isSecretPath, PathRejectedError, resolveInsideWorkspace } from '../../src/core/paths';
+import { checkRelativePath, isSecretPath, linkRefusal, PathRejectedError, resolveInsideWorkspace } from '../../src/core/paths';
 
 describe('paths a model may name', () => {
   describe('checkRelativePath', () => {
@@ -136,6 +136,57 @@ describe('paths a model may name', () => {
     });
     it('applies the text check first', async () => {
       await assert.rejects(resolveInsideWorkspace(root, '../outside/victim.txt'), /leaves the workspace/);
+    });
+
+    describe('links into protected places inside the workspace', () => {
+      before(() => {
+        for (const [file, text] of [['.git/hooks/pre-commit', '#!/bin/sh\n'], ['.git/config', '[core]\n'], ['.vscode/settings.json', '{}\n'], ['secrets/.env', 'TOKEN=x\n'], ['team.code-workspace', '{}\n']]) {
+          fs.mkdirSync(path.dirname(path.join(root, file!)), { recursive: true });
+          fs.writeFileSync(path.join(root, file!), text!);
+        }
+        fs.symlinkSync('../.git/hooks', path.join(root, 'src', 'hooks'));
+        fs.symlinkSync('../.vscode', path.join(root, 'src', 'editor'));
+        fs.symlinkSync('../secrets/.env', path.join(root, 'src', 'config.ts'));
+        fs.symlinkSync('../.git/config', path.join(root, 'src', 'gitconfig.ts'));
+        fs.symlinkSync('../team.code-workspace', path.join(root, 'src', 'team.json'));
+        fs.symlinkSync('..', path.join(root, 'src', 'up'));
+      });
+
+      it('refuses an existing file reached through a folder link, naming where it leads', async () => {
+        await assert.rejects(resolveInsideWorkspace(root, 'src/hooks/pre-commit'), /^PathRejectedError: Refused path: "src\/hooks\/pre-commit" resolves through a link to "\.git\/hooks\/pre-commit", which is inside \.git\/$/);
+        await assert.rejects(resolveInsideWorkspace(root, 'src/editor/settings.json'), /resolves through a link to "\.vscode\/settings\.json", which is inside \.vscode\//);
+      });
+      it('refuses a new file under a folder link, judged on its ancestor\'s real path plus the rest', async () => {
+        await assert.rejects(resolveInsideWorkspace(root, 'src/hooks/post-merge'), /resolves through a link to "\.git\/hooks\/post-merge", which is inside \.git\//);
+        await assert.rejects(resolveInsideWorkspace(root, 'src/editor/new/tasks.json'), /"\.vscode\/new\/tasks\.json", which is inside \.vscode\//);
+      });
+      it('refuses file links to a secret, to .git/config and to a .code-workspace file', async () => {
+        await assert.rejects(resolveInsideWorkspace(root, 'src/config.ts'), /resolves through a link to "secrets\/\.env", which looks like a secret/);
+        await assert.rejects(resolveInsideWorkspace(root, 'src/gitconfig.ts'), /"\.git\/config", which is inside \.git\//);
+        await assert.rejects(resolveInsideWorkspace(root, 'src/team.json'), /which is a \.code-workspace file/);
+      });
+      it('still allows an ordinary file reached through a link to the workspace root', async () => {
+        assert.equal(await resolveInsideWorkspace(root, 'src/up/src/a.ts'), path.join(fs.realpathSync(root), 'src', 'up', 'src', 'a.ts'));
+        await assert.rejects(resolveInsideWorkspace(root, 'src/up/secrets/.env'), /looks like a secret/);
+      });
+      it('linkRefusal says why a listed link is left out, and nothing for a harmless one', async () => {
+        assert.equal(await linkRefusal(root, 'src/hooks'), 'resolves through a link to ".git/hooks", which is inside .git/');
+        assert.equal(await linkRefusal(root, 'escape'), 'leads out of the workspace through a symbolic link');
+        assert.equal(await linkRefusal(root, 'source'), undefined);
+      });
+    });
+  });
+
+  describe('Windows short names', () => {
+    it('refuses 8.3 segments such as GIT~1 and VSCODE~1 at text level', () => {
+      for (const candidate of ['GIT~1/config', 'git~1/hooks/pre-commit', 'VSCODE~1/settings.json', 'src/ENVLOC~1.LOC', 'a/WORKSP~12.COD', 'GIT~1./config', 'GIT~1::$DATA']) {
+        const check = checkRelativePath(candidate);
+        assert.equal(check.ok, false, candidate);
+        if (!check.ok) assert.match(check.reason, /Windows short name/, candidate);
+      }
+    });
+    it('keeps names with a tilde that are not short names', () => {
+      for (const candidate of ['src/a~b.ts', 'docs/x~notes.md', 'src/longer-name~1.ts', 'src/v~1.0.0-notes.md']) assert.equal(checkRelativePath(candidate).ok, true, candidate);
     });
   });
 });
