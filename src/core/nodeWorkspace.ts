@@ -7,7 +7,7 @@ import { close, constants, fstat, open, read, statSync, type Dirent } from 'node
 import { promisify } from 'node:util';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { checkRelativePath, quotePath, resolveInsideWorkspace } from './paths';
+import { checkRelativePath, linkRefusal, quotePath, resolveInsideWorkspace } from './paths';
 import type { WorkspaceAccess, WorkspaceFileEntry } from './workspace';
 
 export interface NodeWorkspaceOptions {
@@ -173,8 +173,10 @@ export function createNodeWorkspace(
         skips.push({ path: relative, reason: check.reason.replace(`${quotePath(relative)} `, '') });
       } else if (entry.isSymbolicLink()) {
         // Following links would let a workspace pull in files from elsewhere (or loop forever), and a
-        // file reachable under two names could be planned twice.
-        skips.push({ path: relative, reason: 'symbolic link (not followed)' });
+        // file reachable under two names could be planned twice. A link into .git/, .vscode/, a secret
+        // or out of the workspace says where it leads, since a plan naming it will be refused too.
+        const why = await linkRefusal(absoluteRoot, relative);
+        skips.push({ path: relative, reason: why ? `symbolic link, not followed: it ${why}` : 'symbolic link (not followed)' });
       } else if (excluded(scopes, relative, isDirectory)) {
         continue; // ignored on purpose: not worth a line in the log
       } else if (isDirectory) {

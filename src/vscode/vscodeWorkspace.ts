@@ -8,7 +8,7 @@ import type { WorkspaceAccess, WorkspaceFileEntry } from '../core/workspace';
 import { combineExcludeGlob, readExcludePatterns } from './excludePatterns';
 import { GitignoreRules } from './gitignoreRules';
 import type { WorkspaceSettings } from './settings';
-import { confineToFolder, WorkspacePaths } from './workspacePaths';
+import { confineToFolder, linkRefusalOf, WorkspacePaths } from './workspacePaths';
 
 export interface SkippedFile {
   path: string;
@@ -77,6 +77,14 @@ export function createVscodeWorkspace(settings: WorkspaceSettings, paths: Worksp
         await forEachInBatches(found, 32, async (entry) => {
           const target = paths.resolve(entry.path);
           if (!target) return;
+          // VS Code's search follows symbolic links, so a file can be listed under a harmless name
+          // while it really is .git/config, a hook, a secret or a file outside: leave those out.
+          const why = await linkRefusalOf(target);
+          if (why) {
+            entry.size = -1;
+            left.push({ path: entry.path, reason: why });
+            return;
+          }
           try {
             entry.size = (await vscode.workspace.fs.stat(target.uri)).size;
           } catch {
@@ -88,7 +96,9 @@ export function createVscodeWorkspace(settings: WorkspaceSettings, paths: Worksp
         signal.removeEventListener('abort', onAbort);
         cancellation.dispose();
       }
+      const refusedLinks = new Set(left.map((entry) => entry.path));
       const kept = found.filter((entry) => {
+        if (refusedLinks.has(entry.path)) return false;
         if (entry.size < 0) left.push({ path: entry.path, reason: 'unreadable' });
         else if (entry.size > settings.maxFileBytes) left.push({ path: entry.path, reason: `larger than ${settings.maxFileBytes} bytes` });
         else return true;

@@ -2,7 +2,7 @@
 // relative to it; with several, each path starts with its folder's name ("api/src/a.ts"), so the
 // models can tell the folders apart and every path still names exactly one file.
 import * as vscode from 'vscode';
-import { checkRelativePath, PathRejectedError, resolveInsideWorkspace } from '../core/paths';
+import { checkRelativePath, linkRefusal, PathRejectedError, resolveInsideWorkspace } from '../core/paths';
 
 export interface WorkspacePathTarget {
   folder: vscode.WorkspaceFolder;
@@ -70,12 +70,20 @@ export class WorkspacePaths {
 
 /**
  * Throws PathRejectedError unless `target` is safe to read for a prompt or to write: the text check,
- * then, on disk, no symbolic link on the way that leads out of its folder (VS Code's file system
- * follows links, so without this a link named like a source file would hand the model any file).
+ * then, on disk, the same rules on where it really leads (VS Code's file system follows links, so
+ * without this a link named like a source file would hand the model any file, and a write through a
+ * linked folder could land in .git/hooks or .vscode/).
  */
 export async function confineToFolder(target: WorkspacePathTarget): Promise<void> {
   const check = checkRelativePath(target.relative);
   if (!check.ok) throw new PathRejectedError(`Refused path: ${check.reason}`);
   if (target.folder.uri.scheme !== 'file') return; // no real path to resolve; the text check applies
   await resolveInsideWorkspace(target.folder.uri.fsPath, target.relative);
+}
+
+/** Why a listed file is reached through a link that leads out of its folder or somewhere protected, or undefined. */
+export async function linkRefusalOf(target: WorkspacePathTarget): Promise<string | undefined> {
+  if (target.folder.uri.scheme !== 'file') return undefined;
+  const why = await linkRefusal(target.folder.uri.fsPath, target.relative);
+  return why === undefined ? undefined : `symbolic link, not followed: it ${why}`;
 }
