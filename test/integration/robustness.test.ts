@@ -299,6 +299,101 @@ describe('Robustness in the extension host', function () {
     });
   });
 
+  describe('Links into .git/, .vscode/ and secrets', () => {
+    const markerOf = (label: string): string => `${label}-${'L1nkM4rk'.repeat(2)}`;
+
+    /** A fixture whose harmless-looking links lead into its own .git/hooks, .vscode/, a secret and .git/config. */
+    async function linkedFixture(): Promise<{ at: (name: string) => string; abs: (name: string) => string; markers: string[] }> {
+      const markers = [markerOf('HOOK'), markerOf('GITCONFIG'), markerOf('VSCODE'), markerOf('ENV')];
+      const at = await makeFixture({
+        'src/a.ts': 'export const a = 1;\n',
+        '.git/hooks/pre-commit': `#!/bin/sh\n# ${markers[0]}\nexit 0\n`,
+        '.git/config': `[core]\n\t# ${markers[1]}\n`,
+        '.vscode/settings.json': `{ "note": "${markers[2]}" }\n`,
+        'secrets/.env': `TOKEN=${markers[3]}\n`,
+      });
+      const abs = (name: string): string => path.join(flow.root.fsPath, ...at(name).split('/'));
+      fs.chmodSync(abs('.git/hooks/pre-commit'), 0o755);
+      fs.symlinkSync('../.git/hooks', abs('src/hooks'));
+      fs.symlinkSync('../.vscode', abs('src/editor'));
+      fs.symlinkSync('../secrets/.env', abs('src/config.ts'));
+      fs.symlinkSync('../.git/config', abs('src/gitconfig.ts'));
+      return { at, abs, markers };
+    }
+
+    it('refuses plans through links into .git/hooks, .vscode/, a secret and .git/config, and 8.3 short names; none of them is read or written', async () => {
+      const { at, abs, markers } = await linkedFixture();
+      const planned: PlannedFile[] = [
+        { path: at('src/hooks/pre-commit'), action: 'modify', proposed: '#!/bin/sh\necho pwned\n' },
+        { path: at('src/hooks/post-checkout'), action: 'create', proposed: '#!/bin/sh\necho pwned\n' },
+        { path: at('src/editor/settings.json'), action: 'modify', proposed: '{ "pwned": true }\n' },
+        { path: at('src/editor/tasks.json'), action: 'create', proposed: '{ "pwned": true }\n' },
+        { path: at('src/config.ts'), action: 'modify', proposed: 'pwned\n' },
+        { path: at('src/gitconfig.ts'), action: 'modify', proposed: 'pwned\n' },
+        { path: at('GIT~1/hooks/pre-commit'), action: 'create', proposed: 'pwned\n' },
+        { path: at('VSCODE~1/settings.json'), action: 'create', proposed: 'pwned\n' },
+      ];
+      flow.server.setScript(modelScript(planned));
+      const protectedFiles = ['.git/hooks/pre-commit', '.git/config', '.vscode/settings.json', 'secrets/.env'];
+      const before = new Map(protectedFiles.map((name) => [name, fs.readFileSync(abs(name), 'utf8')]));
+      const review = await run(`Tidy up ${at('')}`);
+      const everything = flow.server.requests.map((request) => JSON.stringify(request.messages)).join('\n');
+      // The first planner request holds the listing; the repair round quotes the refused paths back.
+      const plannerPrompt = JSON.stringify(flow.server.requests.find((request) => request.schemaName === 'plan')?.messages ?? []);
+      const sent = markers.filter((m) => everything.includes(m));
+      const listed = ['src/hooks', 'src/editor', 'src/config.ts', 'src/gitconfig.ts'].filter((name) => plannerPrompt.includes(at(name)));
+      const changed = [...before].filter(([name, text]) => fs.readFileSync(abs(name), 'utf8') !== text).map(([name]) => name);
+      const created = [fs.existsSync(abs('.git/hooks/post-checkout')), fs.existsSync(abs('.vscode/tasks.json'))].filter(Boolean).length;
+      const mode = (fs.statSync(abs('.git/hooks/pre-commit')).mode & 0o777).toString(8);
+      const error = review.session.error ?? '';
+      const throughLinks = error.match(/resolves through a link to "[^"]+", which (is inside \.git\/|is inside \.vscode\/|looks like a secret)/g) ?? [];
+      const shortNames = error.match(/uses a Windows short name/g) ?? [];
+      fs.rmSync(abs(''), { recursive: true, force: true });
+      recordCase(
+        {
+          area: 'Paths named by the model',
+          case: 'Extension: links src/hooks -> .git/hooks (modify a hook, create one), src/editor -> .vscode (modify, create), file links to .env and .git/config, GIT~1 and VSCODE~1',
+          expected: 'Each path is refused in the plan\'s words (where its link leads); the links are not offered to the planner; no protected content in any request; nothing under .git/, .vscode/ or the secret changes.',
+          suite: integration,
+          fixed: 'only containment in the workspace was checked on the real path, and VS Code\'s search follows links, so the listing offered them too',
+        },
+        `run ${review.session.stage}; ${throughLinks.length} of 6 refused as leading through a link, ${shortNames.length} of 2 as short names; links listed to the planner: ${listed.join(', ') || 'none'}; protected contents sent: ${sent.length ? sent.join(', ') : 'none'}; changed: ${changed.join(', ') || 'none'}, created under .git/.vscode: ${created}, hook mode ${mode}`,
+        () => {
+          assert.equal(review.session.stage, 'failed');
+          assert.equal(throughLinks.length, 6, error);
+          assert.equal(shortNames.length, 2, error);
+          assert.deepEqual(listed, []);
+          assert.deepEqual(sent, []);
+          assert.deepEqual(changed, []);
+          assert.equal(created, 0);
+          assert.equal(mode, '755');
+        },
+      );
+    });
+
+    it('refuses at apply a folder link into .git/hooks planted after the review was built', async () => {
+      const { at, abs } = await linkedFixture();
+      flow.server.setScript(modelScript([{ path: at('tools/pre-commit'), action: 'create', proposed: '#!/bin/sh\necho pwned\n' }]));
+      const review = await run(`Add a helper script to ${at('')}`);
+      await send({ type: 'setAllDecisions', decision: 'accepted' });
+      fs.symlinkSync('.git/hooks', abs('tools'));
+      const outcome = await flow.api.controller.applyAccepted();
+      const hook = fs.readFileSync(abs('.git/hooks/pre-commit'), 'utf8');
+      const hooks = fs.readdirSync(abs('.git/hooks'));
+      fs.rmSync(abs(''), { recursive: true, force: true });
+      recordCase(
+        { area: 'Paths named by the model', case: 'Extension: folder link into .git/hooks planted between review and Apply', expected: 'The write is refused at apply with where the link leads; the hooks folder is unchanged.', suite: integration, fixed: 'apply checked only that the link stayed inside the workspace' },
+        `review ${review.session.stage}; apply said “${outcome?.message ?? '(nothing)'}”; .git/hooks holds ${hooks.join(', ')}, pre-commit ${hook.includes('pwned') ? 'CHANGED' : 'unchanged'}`,
+        () => {
+          assert.deepEqual(outcome?.applied ?? [], []);
+          assert.match(outcome?.message ?? '', /resolves through a link to "[^"]*\.git\/hooks\/pre-commit", which is inside \.git\//);
+          assert.deepEqual(hooks, ['pre-commit']);
+          assert.ok(!hook.includes('pwned'));
+        },
+      );
+    });
+  });
+
   describe('Secrets', () => {
     it('never writes the API key to the log, even when the server echoes it in a 401', async () => {
       const key = `sk-test-${'S3cr3t'.repeat(4)}`;
