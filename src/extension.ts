@@ -1,7 +1,10 @@
 // Activation only registers things: the commands, the output channel, the review controller (which
-// registers its content provider and diagnostics). Everything else happens when a command runs.
+// registers its content provider and diagnostics), the @refactor chat participant and the agent tool. Everything else happens when a command runs.
 import * as vscode from 'vscode';
 import { clearApiKey, promptAndStoreApiKey } from './vscode/apiKey';
+import { answer, registerChatParticipant } from './vscode/chat/chatParticipant';
+import { registerRefactorTool } from './vscode/chat/refactorTool';
+import type { RefactorRunner } from './vscode/chat/refactorRunner';
 import { RefactorController, type RefactorArgs } from './vscode/refactorController';
 
 /** What `activate` returns: the entry points the integration tests drive instead of the input box. */
@@ -9,6 +12,8 @@ export interface RefactorOrchestratorApi {
   readonly controller: RefactorController;
   /** The folder holding this extension's log files, the "Refactor Orchestrator" channel's included. */
   readonly logUri: vscode.Uri;
+  /** The @refactor participant's handler, for hosts whose chat view cannot be driven. */
+  readonly chatHandler: vscode.ChatRequestHandler;
 }
 
 export function activate(context: vscode.ExtensionContext): RefactorOrchestratorApi {
@@ -25,7 +30,13 @@ export function activate(context: vscode.ExtensionContext): RefactorOrchestrator
     vscode.commands.registerCommand('refactorOrchestrator.showLog', () => controller.showLog()),
     vscode.commands.registerCommand('refactorOrchestrator.reopenReview', () => controller.reopenReview()),
   );
-  return { controller, logUri: context.logUri };
+  // Chat and agents start the same run as the command; the review stays where the user decides.
+  const runner: RefactorRunner = {
+    refactor: ({ request, scope, onStart }) => controller.refactorAcrossFiles({ request, ...(scope ? { scope } : {}), ...(onStart ? { onStart } : {}) }),
+    cancelRun: () => controller.cancelRun(),
+  };
+  context.subscriptions.push(registerChatParticipant(runner), registerRefactorTool(runner));
+  return { controller, logUri: context.logUri, chatHandler: (request, chatContext, stream, token) => answer(runner, request, chatContext, stream, token) };
 }
 
 export function deactivate(): void {}

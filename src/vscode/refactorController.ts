@@ -21,6 +21,8 @@ export interface RefactorArgs {
   request?: string;
   /** Files or folders the refactoring is about (explorer selection). */
   scope?: vscode.Uri[];
+  /** Told once the run's review exists, so the chat can follow the run as it goes. */
+  onStart?: (review: ReviewSession) => void;
 }
 
 const STAGE_MESSAGES: Record<SessionStage, string> = {
@@ -123,6 +125,7 @@ export class RefactorController implements vscode.Disposable {
     const review = new ReviewSession(session, done, { workspace, provider, settings: settings.engine, signal: lifetime.signal });
     this.review = review;
     this.content.setReview(review);
+    args.onStart?.(review);
     this.reviewDisposables.push(
       review,
       review.onDidChange((change) => {
