@@ -72,7 +72,7 @@ async function runVariant(variant, { suite, host, launcher, deadline }) {
       workspace: prepared.workspace,
       ...(prepared.restricted ? { restricted: true, userSettings: RESTRICTED_MODE_SETTINGS } : {}),
       host,
-      extraExtensions: [path.join(repoRoot, 'test', 'host', 'runner-extension')],
+      extraExtensions: [path.join(repoRoot, 'test', 'host', 'runner-extension'), path.join(repoRoot, 'test', 'host', 'lm-provider-extension')],
       env: { RO_TEST_SUITE: suite, RO_TEST_RESULTS: resultsFile, RO_TEST_WORKSPACE: prepared.testWorkspace, RO_TEST_VARIANT: variant.name },
     });
     console.log(`  code-server ${host.codeServerVersion} at ${server.url}, ${variant.name}: ${prepared.workspace ?? '(no folder open)'}`);

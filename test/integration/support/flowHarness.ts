@@ -38,7 +38,12 @@ export function json(value: unknown, extra: FakeReply = {}): FakeReply {
 }
 
 export function workerFile(request: RecordedRequest): string | undefined {
-  return /^File: `([^`]+)`/m.exec(request.messages.find((m) => m.role === 'user')?.content ?? '')?.[1];
+  // The last user message that names a file: through vscode.lm the system prompt arrives as a user message too.
+  for (const message of [...request.messages].reverse()) {
+    const found = message.role === 'user' ? /^File: `([^`]+)`/m.exec(message.content)?.[1] : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function planOf(files: PlannedFile[]) {

@@ -1,0 +1,52 @@
+// Test-only extension: a language model provider for VS Code's `vscode.lm` API that forwards each
+// request to the loopback OpenAI-compatible test server, so our `vscode-lm` provider is exercised
+// against VS Code's own model plumbing (selection, messages, streaming, cancellation), not a double.
+// The endpoint is set by a command from the test, since the server starts inside the test run.
+const vscode = require('vscode');
+
+function activate(context) {
+  let endpoint;
+  const changed = new vscode.EventEmitter();
+  context.subscriptions.push(
+    changed,
+    vscode.commands.registerCommand('roTestLm.setEndpoint', (url) => {
+      endpoint = typeof url === 'string' && url ? url.replace(/\/+$/, '') : undefined;
+      changed.fire();
+    }),
+    vscode.lm.registerLanguageModelChatProvider('ro-loopback', {
+      onDidChangeLanguageModelChatInformation: changed.event,
+      provideLanguageModelChatInformation() {
+        if (!endpoint) return [];
+        return [{ id: 'ro-loopback-model', name: 'Loopback test model', family: 'ro-loopback', version: '1', maxInputTokens: 500000, maxOutputTokens: 64000, capabilities: {} }];
+      },
+      async provideLanguageModelChatResponse(model, messages, _options, progress, token) {
+        const abort = new AbortController();
+        const onCancel = token.onCancellationRequested(() => abort.abort());
+        try {
+          const body = {
+            model: model.id,
+            stream: false,
+            messages: messages.map((message) => ({
+              role: message.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : 'user',
+              content: message.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join(''),
+            })),
+          };
+          const response = await fetch(`${endpoint}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer loopback' }, body: JSON.stringify(body), signal: abort.signal });
+          const reply = await response.json();
+          if (!response.ok) throw new Error(`loopback server answered ${response.status}: ${JSON.stringify(reply).slice(0, 200)}`);
+          const text = reply.choices?.[0]?.message?.content ?? '';
+          // In pieces, as a streaming model would deliver it.
+          for (let at = 0; at < text.length; at += 256) progress.report(new vscode.LanguageModelTextPart(text.slice(at, at + 256)));
+        } finally {
+          onCancel.dispose();
+        }
+      },
+      async provideTokenCount(_model, text) {
+        const value = typeof text === 'string' ? text : JSON.stringify(text);
+        return Math.ceil(value.length / 4);
+      },
+    }),
+  );
+}
+
+module.exports = { activate, deactivate() {} };
