@@ -29,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): RefactorOrchestrator
     vscode.commands.registerCommand('refactorOrchestrator.clearApiKey', () => clearApiKey(context.secrets)),
     vscode.commands.registerCommand('refactorOrchestrator.showLog', () => controller.showLog()),
     vscode.commands.registerCommand('refactorOrchestrator.reopenReview', () => controller.reopenReview()),
+    vscode.commands.registerCommand('refactorOrchestrator.openAllChanges', () => controller.openAllDiffs()),
   );
   // Chat and agents start the same run as the command; the review stays where the user decides.
   const runner: RefactorRunner = {

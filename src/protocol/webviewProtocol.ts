@@ -101,6 +101,7 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setHunkDecision'), id: Id, hunkId: Count, accepted: z.boolean() }),
   z.strictObject({ type: z.literal('setAllDecisions'), decision: z.enum(['accepted', 'rejected']) }),
   z.strictObject({ type: z.literal('openDiff'), id: Id, line: Count.optional() }),
+  z.strictObject({ type: z.literal('openAllDiffs') }),
   z.strictObject({ type: z.literal('rerun'), id: Id }),
   z.strictObject({ type: z.literal('apply') }),
   z.strictObject({ type: z.literal('cancelRun') }),

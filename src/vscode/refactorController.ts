@@ -212,6 +212,32 @@ export class RefactorController implements vscode.Disposable {
     } satisfies vscode.TextDocumentShowOptions);
   }
 
+  /**
+   * Every proposed file in VS Code's multi-file diff editor, over the same read-only documents as the
+   * per-file diff: a revision or re-run updates them, so the editor and the review stay in step.
+   */
+  async openAllDiffs(): Promise<void> {
+    const review = this.review;
+    if (!review) {
+      void vscode.window.showInformationMessage('There is no refactoring to review: run “Refactor Across Files…” first.');
+      return;
+    }
+    const resources: [vscode.Uri, vscode.Uri, vscode.Uri][] = [];
+    for (const file of review.session.files) {
+      if (file.status !== 'proposed') continue;
+      const original = reviewContentUri(review, 'original', file.id);
+      const proposed = reviewContentUri(review, 'proposed', file.id);
+      // The first URI names the entry (the file in the workspace); the other two are what is compared.
+      const label = this.paths.resolve(file.path)?.uri ?? proposed;
+      if (original && proposed && label) resources.push([label, original, proposed]);
+    }
+    if (resources.length === 0) {
+      review.notify('info', 'No proposal to show yet.');
+      return;
+    }
+    await vscode.commands.executeCommand('vscode.changes', `Refactor: ${review.session.request.slice(0, 80)} (proposed)`, resources);
+  }
+
   reopenReview(): void {
     if (!this.review) {
       void vscode.window.showInformationMessage('There is no refactoring to review: run “Refactor Across Files…” first.');
@@ -239,6 +265,7 @@ export class RefactorController implements vscode.Disposable {
         apply: async () => void (await this.applyAccepted()),
         rerun: (id) => this.rerun(id),
         openDiff: (id, line) => this.openDiff(id, line),
+        openAllDiffs: () => this.openAllDiffs(),
         cancelRun: () => this.cancelRun(),
         showLog: () => this.showLog(),
       },

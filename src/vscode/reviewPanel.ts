@@ -11,6 +11,7 @@ export interface ReviewActions {
   apply(): Promise<void>;
   rerun(id: string): Promise<void>;
   openDiff(id: string, line?: number): Promise<void>;
+  openAllDiffs(): Promise<void>;
   cancelRun(): void;
   showLog(): void;
 }
@@ -100,6 +101,9 @@ export class ReviewPanel implements vscode.Disposable {
         return;
       case 'openDiff':
         await this.actions.openDiff(message.id, message.line);
+        return;
+      case 'openAllDiffs':
+        await this.actions.openAllDiffs();
         return;
       case 'rerun':
         await this.actions.rerun(message.id);

@@ -107,6 +107,7 @@ function renderHeader(): void {
         'Apply accepted changes',
       ),
       session.running ? h('button', { class: 'secondary', 'data-key': 'cancel', onClick: () => post({ type: 'cancelRun' }) }, '■ Cancel run') : null,
+      h('button', { class: 'secondary', 'data-key': 'all-diffs', disabled: proposed === 0, title: 'Every proposed file in VS Code\'s multi-file diff editor', onClick: () => post({ type: 'openAllDiffs' }) }, 'Open all diffs'),
       h('button', { class: 'secondary', 'data-key': 'log', onClick: () => post({ type: 'showLog' }) }, 'Show log'),
     ),
   ]);

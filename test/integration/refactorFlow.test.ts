@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ReviewSession } from '../../src/vscode/reviewSession';
 import { recordCase } from '../unit/robustness/caseTable';
-import { diskText, flow, idOf, lines, logText, makeFixture, modelScript, run, send, setUpFakeModelAndSettings, uriOf, waitFor } from './support/flowHarness';
+import { diskText, flow, idOf, json, lines, logText, makeFixture, modelScript, planOf, run, send, setUpFakeModelAndSettings, uriOf, waitFor, workerFile } from './support/flowHarness';
 
 describe('Refactor Across Files in the extension host', function () {
   this.timeout(60_000);
@@ -293,6 +293,28 @@ describe('Refactor Across Files in the extension host', function () {
     assert.equal(tab.input.modified.scheme, 'refactor-review');
     assert.equal((await vscode.workspace.openTextDocument(tab.input.modified)).getText(), 'right\n');
     assert.equal((await vscode.workspace.openTextDocument(tab.input.original)).getText(), 'left\n');
+  });
+
+  it('opens every proposal in the multi-file diff editor, which follows a re-run', async () => {
+    const at = await makeFixture({ 'm1.ts': 'one\n', 'm2.ts': 'two\n' });
+    let version = 1;
+    flow.server.setScript((request) => {
+      if (request.schemaName === 'plan') return json(planOf([{ path: at('m1.ts'), action: 'modify' }, { path: at('m2.ts'), action: 'modify' }]));
+      if (request.schemaName === 'whole_file') return json({ content: `${workerFile(request) === at('m1.ts') ? 'ONE' : 'TWO'} v${version}\n`, summary: 'changed' });
+      return json({ findings: [] });
+    });
+    const review = await run('Shout the words');
+    await send({ type: 'openAllDiffs' });
+    const title = 'Refactor: Shout the words (proposed)';
+    let tab: vscode.Tab | undefined;
+    await waitFor('the multi-file diff editor', () => (tab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((candidate) => candidate.label.startsWith(title))) !== undefined);
+    assert.equal(tab?.label, `${title} (2 files)`, 'VS Code counts the entries in the title');
+    // Its entries are the review's documents: a re-run changes what they serve.
+    const proposed = vscode.Uri.from({ scheme: 'refactor-review', path: `/${review.reviewId}/proposed/${idOf(review, at('m1.ts'))}/${at('m1.ts')}` });
+    assert.equal((await vscode.workspace.openTextDocument(proposed)).getText(), 'ONE v1\n');
+    version = 2;
+    await send({ type: 'rerun', id: idOf(review, at('m1.ts')) });
+    await waitFor('the re-run proposal in the document', async () => (await vscode.workspace.openTextDocument(proposed)).getText() === 'ONE v2\n');
   });
 
   it('drops webview messages with unknown ids or unexpected fields', async () => {

@@ -44,6 +44,7 @@ describe('webview protocol', () => {
         { type: 'setAllDecisions', decision: 'rejected' },
         { type: 'openDiff', id: 'c2' },
         { type: 'openDiff', id: 'c2', line: 12 },
+        { type: 'openAllDiffs' },
         { type: 'rerun', id: 'c3' },
         { type: 'apply' },
         { type: 'cancelRun' },
