@@ -11,6 +11,7 @@ import { createNodeWorkspace } from './core/nodeWorkspace';
 import { DEFAULT_ENGINE_SETTINGS, startRefactor } from './core/orchestrator';
 import type { Finding } from './core/schemas';
 import type { FileChangeState, RefactorSession, SessionEvent } from './core/session';
+import { synthesizeChange } from './core/review/synthesis';
 import { forTerminal } from './core/displayText';
 import { diffStat } from './core/unifiedDiff';
 
@@ -166,6 +167,8 @@ function summarise(session: RefactorSession, options: CliOptions, applied: Apply
   const parts = [`${count('proposed')} proposed`, `${count('failed')} failed`, `${session.findings.length} finding(s)`, `${tokens} tokens`];
   if (applied) parts.push(`${applied.applied.length} written`, `${applied.refused.length} refused`);
   else if (!options.apply) parts.push('nothing written (use --apply to write)');
+  // The closing synthesis, usable as a commit message (stderr: stdout stays a patch to pipe).
+  if (!options.json) for (const line of synthesizeChange(session).message.trimEnd().split('\n')) progress(`[synthesis] ${line}`);
   progress(`[summary] ${parts.join(', ')}`);
 }
 
@@ -183,6 +186,7 @@ function jsonResult(session: RefactorSession, applied?: ApplyOutcome) {
       revisions: file.revisions,
     })),
     findings: session.findings,
+    synthesis: synthesizeChange(session),
     usage: session.usage,
     timings: session.timings,
     ...(session.error !== undefined ? { error: session.error } : {}),

@@ -30,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): RefactorOrchestrator
     vscode.commands.registerCommand('refactorOrchestrator.showLog', () => controller.showLog()),
     vscode.commands.registerCommand('refactorOrchestrator.reopenReview', () => controller.reopenReview()),
     vscode.commands.registerCommand('refactorOrchestrator.openAllChanges', () => controller.openAllDiffs()),
+    vscode.commands.registerCommand('refactorOrchestrator.copyCommitMessage', () => controller.copyCommitMessage()),
   );
   // Chat and agents start the same run as the command; the review stays where the user decides.
   const runner: RefactorRunner = {

@@ -250,6 +250,7 @@ function landResult(session: RefactorSession, file: FileChangeState, result: Wor
     original: result.original,
     proposed: result.proposed,
     diff: result.diff,
+    summary: result.summary,
     error: undefined,
     revisions: revision ? file.revisions + 1 : file.revisions,
     timings,

@@ -27,6 +27,8 @@ export interface FileChangeState {
   proposed: string | null;
   /** Unified diff original -> proposed, empty until proposed. */
   diff: string;
+  /** The worker's own one-line account of its proposal, for the run's synthesis. */
+  summary?: string;
   error?: string;
   /** How many times verification sent this file back to its worker. */
   revisions: number;

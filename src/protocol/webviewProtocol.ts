@@ -81,6 +81,8 @@ export const SessionViewSchema = z.object({
   running: z.boolean(),
   /** Apply is possible: the run has settled and at least one file has accepted changes. */
   canApply: z.boolean(),
+  /** The run's closing synthesis (also the commit message), once it has settled. */
+  synthesis: z.string().max(200_000).optional(),
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;
 
@@ -102,6 +104,7 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setAllDecisions'), decision: z.enum(['accepted', 'rejected']) }),
   z.strictObject({ type: z.literal('openDiff'), id: Id, line: Count.optional() }),
   z.strictObject({ type: z.literal('openAllDiffs') }),
+  z.strictObject({ type: z.literal('copyCommitMessage') }),
   z.strictObject({ type: z.literal('rerun'), id: Id }),
   z.strictObject({ type: z.literal('apply') }),
   z.strictObject({ type: z.literal('cancelRun') }),

@@ -238,6 +238,26 @@ export class RefactorController implements vscode.Disposable {
     await vscode.commands.executeCommand('vscode.changes', `Refactor: ${review.session.request.slice(0, 80)} (proposed)`, resources);
   }
 
+  /**
+   * The run's synthesis as a commit message: on the clipboard, and in the Source Control input box of
+   * the repository holding the changed files when the Git extension is there (its box is not
+   * overwritten if the user already typed something).
+   */
+  async copyCommitMessage(): Promise<string | undefined> {
+    const review = this.review;
+    if (!review) return undefined;
+    const message = review.synthesis().message;
+    // In a browser workbench the clipboard may wait on a permission the user never sees: do not hang on it.
+    const copied = await Promise.race([
+      Promise.resolve(vscode.env.clipboard.writeText(message)).then(() => true, () => false),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000)),
+    ]);
+    const filled = await fillScmInput(message, review.session.files.map((file) => this.paths.resolve(file.path)?.uri).filter((uri): uri is vscode.Uri => uri !== undefined));
+    const where = [copied ? 'copied to the clipboard' : '', filled ? 'put in the Source Control input box' : ''].filter(Boolean).join(' and ');
+    review.notify(where ? 'info' : 'warning', where ? `Commit message ${where}.` : 'The clipboard could not be written; the summary at the top of the review is the commit message.');
+    return message;
+  }
+
   reopenReview(): void {
     if (!this.review) {
       void vscode.window.showInformationMessage('There is no refactoring to review: run “Refactor Across Files…” first.');
@@ -266,6 +286,7 @@ export class RefactorController implements vscode.Disposable {
         rerun: (id) => this.rerun(id),
         openDiff: (id, line) => this.openDiff(id, line),
         openAllDiffs: () => this.openAllDiffs(),
+        copyCommitMessage: async () => void (await this.copyCommitMessage()),
         cancelRun: () => this.cancelRun(),
         showLog: () => this.showLog(),
       },
@@ -368,4 +389,24 @@ async function askForRequest(scope: vscode.Uri[] | undefined, paths: WorkspacePa
   });
   const trimmed = request?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+/** The part of the Git extension's API used here (vscode.git, API version 1). */
+interface GitApi {
+  repositories: { rootUri: vscode.Uri; inputBox: { value: string } }[];
+}
+
+/** Puts `message` in the SCM input of the repository that holds `files`; false when there is none or it holds text. */
+async function fillScmInput(message: string, files: readonly vscode.Uri[]): Promise<boolean> {
+  const extension = vscode.extensions.getExtension<{ getAPI(version: 1): GitApi }>('vscode.git');
+  if (!extension) return false;
+  try {
+    const git = (extension.isActive ? extension.exports : await extension.activate()).getAPI(1);
+    const repository = git.repositories.find((candidate) => files.some((file) => file.fsPath.startsWith(candidate.rootUri.fsPath)));
+    if (!repository || repository.inputBox.value.trim() !== '') return false;
+    repository.inputBox.value = message;
+    return true;
+  } catch {
+    return false; // the Git extension is disabled or failed: the clipboard still has it
+  }
 }

@@ -12,6 +12,7 @@ export interface ReviewActions {
   rerun(id: string): Promise<void>;
   openDiff(id: string, line?: number): Promise<void>;
   openAllDiffs(): Promise<void>;
+  copyCommitMessage(): Promise<void>;
   cancelRun(): void;
   showLog(): void;
 }
@@ -104,6 +105,9 @@ export class ReviewPanel implements vscode.Disposable {
         return;
       case 'openAllDiffs':
         await this.actions.openAllDiffs();
+        return;
+      case 'copyCommitMessage':
+        await this.actions.copyCommitMessage();
         return;
       case 'rerun':
         await this.actions.rerun(message.id);

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { rerunFile, type RefactorOptions } from '../core/orchestrator';
 import { computeHunks, type ReviewHunk } from '../core/reviewHunks';
+import { synthesizeChange, type Synthesis } from '../core/review/synthesis';
 import type { FileChangeState, RefactorSession } from '../core/session';
 import type { FileView, FindingView, ReviewDecision, SessionView } from '../protocol/webviewProtocol';
 
@@ -240,7 +241,19 @@ export class ReviewSession implements vscode.Disposable {
       elapsedMs: Math.max(0, end - session.timings.startedAt),
       running: this.running,
       canApply: !this.running && this.acceptedFiles().length > 0,
+      ...(this.running ? {} : { synthesis: this.synthesis().message }),
     };
+  }
+
+  /**
+   * The run's closing account, as a commit message: once the user has decided on some file, it covers
+   * what they kept (accepted or already applied) and names what they left out.
+   */
+  synthesis(): Synthesis {
+    const decided = [...this.reviews.values()].some((review) => review.rejected || review.acceptedWhole || review.accepted.size > 0 || review.applied);
+    if (!decided) return synthesizeChange(this.session);
+    const kept = new Set([...this.acceptedFiles().map(({ file }) => file.path), ...this.session.files.filter((file) => this.isApplied(file.id)).map((file) => file.path)]);
+    return synthesizeChange(this.session, { included: kept });
   }
 
   findingViews(): FindingView[] {

@@ -59,12 +59,13 @@ const actions: CardActions = {
 const app = document.getElementById('app') ?? document.body;
 const header = h('header', { class: 'top' });
 const noticeArea = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite' });
+const synthesisSection = h('section', { class: 'synthesis', 'aria-label': 'Summary of the change' });
 const planSection = h('section', { class: 'plan', 'aria-label': 'Plan' });
 const findingsSection = h('section', { class: 'findings-summary', 'aria-label': 'Findings' });
 const usageSection = h('section', { class: 'usage', 'aria-label': 'Usage' });
 const filesSection = h('section', { class: 'files', 'aria-label': 'Files' });
 const cards = new Map<string, HTMLElement>();
-app.replaceChildren(header, noticeArea, planSection, findingsSection, filesSection, usageSection);
+app.replaceChildren(header, noticeArea, synthesisSection, planSection, findingsSection, filesSection, usageSection);
 
 function uiFor(id: string): CardUiState {
   let ui = state.ui.get(id);
@@ -117,6 +118,20 @@ function renderNotice(): void {
   const notice = state.notice;
   noticeArea.className = notice ? `notice notice-${notice.level}` : 'notice';
   noticeArea.replaceChildren(...(notice ? [document.createTextNode(notice.message)] : []));
+}
+
+/** The run's closing synthesis heads the review once it has settled; it is also the commit message. */
+function renderSynthesis(): void {
+  const text = state.session?.synthesis;
+  if (!text) {
+    synthesisSection.replaceChildren();
+    return;
+  }
+  replaceChildrenKeepingFocus(synthesisSection, [
+    h('h2', {}, 'Summary of the change'),
+    h('pre', { class: 'synthesis-text' }, text),
+    h('button', { class: 'secondary', 'data-key': 'copy-commit-message', title: 'Copy it, and fill the Source Control message box when it is empty', onClick: () => post({ type: 'copyCommitMessage' }) }, 'Copy commit message'),
+  ]);
 }
 
 function renderPlan(): void {
@@ -227,6 +242,7 @@ function receive(message: ToWebview): void {
       state.session = message.session;
       state.receivedAt = Date.now();
       renderHeader();
+      renderSynthesis();
       renderPlan();
       renderUsage();
       orderCards();

@@ -166,7 +166,9 @@ export interface Workbench {
 export async function openWorkbench(server: RunningCodeServer): Promise<Workbench> {
   const browser = await chromium.launch({ executablePath: server.host.chromiumPath, headless: true, args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Clipboard permissions: in a browser workbench, vscode.env.clipboard is the page's clipboard.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
     await page.goto(server.folderUrl);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     return { browser, page };

@@ -317,6 +317,18 @@ describe('Refactor Across Files in the extension host', function () {
     await waitFor('the re-run proposal in the document', async () => (await vscode.workspace.openTextDocument(proposed)).getText() === 'ONE v2\n');
   });
 
+  it('heads the settled review with its synthesis and copies it as the commit message, covering what the user kept', async () => {
+    const at = await makeFixture({ 'k1.ts': 'one\n', 'k2.ts': 'two\n' });
+    flow.server.setScript(modelScript([{ path: at('k1.ts'), action: 'modify', proposed: 'ONE\n' }, { path: at('k2.ts'), action: 'modify', proposed: 'TWO\n' }]));
+    const review = await run('Shout both words');
+    assert.match(review.sessionView().synthesis ?? '', /^Test plan\n\nRequested: Shout both words\n\nChanges:\n- .*k1\.ts: changed\n- .*k2\.ts: changed\n$/);
+    await send({ type: 'setFileDecision', id: idOf(review, at('k1.ts')), decision: 'accepted' });
+    await send({ type: 'setFileDecision', id: idOf(review, at('k2.ts')), decision: 'rejected' });
+    await send({ type: 'copyCommitMessage' });
+    const copied = await vscode.env.clipboard.readText();
+    assert.equal(copied, `Test plan\n\nRequested: Shout both words\n\nChanges:\n- ${at('k1.ts')}: changed\n\nLeft out in review:\n- ${at('k2.ts')}\n`);
+  });
+
   it('drops webview messages with unknown ids or unexpected fields', async () => {
     const at = await makeFixture({ 'x.ts': 'x\n' });
     flow.server.setScript(modelScript([{ path: at('x.ts'), action: 'modify', proposed: 'y\n' }]));

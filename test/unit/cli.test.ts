@@ -101,8 +101,10 @@ describe('CLI (dist/cli.js)', function () {
       findings: { path: string; line: number }[];
       usage: Record<string, { requests: number }>;
       timings: { startedAt: number; finishedAt: number };
+      synthesis: { subject: string; message: string };
     };
     assert.equal(result.plan.changes.length, 3);
+    assert.match(result.synthesis.message, /^.+\n\nRequested: Rename UserStore to AccountRepository\n\nChanges:\n- src\/store\.ts: renamed\n- src\/app\.ts: renamed\n- notes\.md: renamed\n\nOpen findings:\n- src\/app\.ts:2 \[info, inconsistency, verifier\]: consider renaming s\n$/);
     assert.deepEqual(result.files.map((f) => [f.path, f.action, f.status]), [['src/store.ts', 'modify', 'proposed'], ['src/app.ts', 'modify', 'proposed'], ['notes.md', 'modify', 'proposed']]);
     assert.match(result.files[0]?.diff ?? '', /\+export class AccountRepository/);
     assert.equal(result.files[1]?.findings.length, 1);
