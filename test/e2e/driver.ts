@@ -13,6 +13,8 @@ export interface DriverOptions {
   env?: Record<string, string>;
   /** Fixture to copy as the workspace; defaults to the sample workspace. */
   fixture?: string;
+  /** Install this .vsix (as a user would) instead of staging the built extension. */
+  vsix?: string;
 }
 
 export class WorkbenchDriver {
@@ -27,7 +29,7 @@ export class WorkbenchDriver {
     const workspace = copyWorkspace(options.fixture);
     let server: RunningCodeServer | undefined;
     try {
-      server = await startCodeServer({ workspace, ...(options.userSettings ? { userSettings: options.userSettings } : {}), ...(options.env ? { env: options.env } : {}) });
+      server = await startCodeServer({ workspace, ...(options.userSettings ? { userSettings: options.userSettings } : {}), ...(options.env ? { env: options.env } : {}), ...(options.vsix ? { vsix: options.vsix } : {}) });
       return new WorkbenchDriver(workspace, server, await openWorkbench(server));
     } catch (error) {
       await server?.stop();

@@ -1,7 +1,7 @@
 // Starts a real VS Code (code-server) on loopback with our extension installed unpacked, and a
 // browser client for it: the remote extension host starts only once a client connects. Shared by
 // the integration harness, the end-to-end driver and `npm start`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -15,6 +15,8 @@ export interface CodeServerOptions {
   workspace: string | undefined;
   /** Unpacked extension folders (each with a package.json) to install besides ours. */
   extraExtensions?: string[];
+  /** Install this packaged .vsix with code-server's own --install-extension instead of staging dist/. */
+  vsix?: string;
   env?: Record<string, string>;
   userSettings?: Record<string, unknown>;
   port?: number;
@@ -62,6 +64,12 @@ export function stageOurExtension(extensionsDir: string): string {
   return target;
 }
 
+/** Installs a .vsix the way a user would, so what is tested is what users install. */
+function installVsix(host: TestHost, vsix: string, extensionsDir: string, userDataDir: string): void {
+  const result = spawnSync(host.nodeBinary, [host.codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000 });
+  if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout).slice(-2000)}`);
+}
+
 function get(url: string): Promise<number> {
   return new Promise((resolve) => {
     const request = http.get(url, (response) => {
@@ -89,7 +97,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), settings);
   fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), settings);
-  stageOurExtension(extensionsDir);
+  if (options.vsix) installVsix(host, options.vsix, extensionsDir, userDataDir);
+  else stageOurExtension(extensionsDir);
   for (const extra of options.extraExtensions ?? []) {
     const manifest = JSON.parse(fs.readFileSync(path.join(extra, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
     fs.cpSync(extra, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
