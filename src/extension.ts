@@ -1,8 +1,8 @@
 // Activation only registers things: the commands, the output channel, the review controller (which
 // registers its content provider and diagnostics). Everything else happens when a command runs.
 import * as vscode from 'vscode';
-import { clearApiKey, promptAndStoreApiKey } from './vscode/apiKey';
-import { RefactorController, type RefactorArgs } from './vscode/refactorController';
+import { clearApiKey, promptAndStoreApiKey } from './vscode/models/apiKey';
+import { RefactorController, type RefactorArgs } from './vscode/commands/refactorController';
 
 /** What `activate` returns: the entry points the integration tests drive instead of the input box. */
 export interface RefactorOrchestratorApi {

@@ -3,7 +3,7 @@
 // undoable edit, stale files are refused, cancel writes nothing, findings become diagnostics.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ReviewSession } from '../../src/vscode/reviewSession';
+import type { ReviewSession } from '../../src/vscode/review/reviewSession';
 import { recordCase } from '../unit/robustness/caseTable';
 import { diskText, flow, idOf, lines, logText, makeFixture, modelScript, run, send, setUpFakeModelAndSettings, uriOf, waitFor } from './support/flowHarness';
 

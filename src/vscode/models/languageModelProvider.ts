@@ -4,8 +4,8 @@
 // requests are declined with StructuredOutputUnsupportedError (the core then asks for prompted JSON and
 // validates it), and tokens are estimated.
 import * as vscode from 'vscode';
-import { StructuredOutputUnsupportedError, type ChatMessage, type ChatProvider, type ChatRequest, type ChatResponse, type ModelRole } from '../core/llm/chatProvider';
-import { estimateTokens } from '../core/llm/tokenEstimate';
+import { StructuredOutputUnsupportedError, type ChatMessage, type ChatProvider, type ChatRequest, type ChatResponse, type ModelRole } from '../../core/llm/chatProvider';
+import { estimateTokens } from '../../core/llm/tokenEstimate';
 
 export interface LanguageModelProviderOptions {
   /** Per role: a model family or id to look for; empty picks the first available model. */

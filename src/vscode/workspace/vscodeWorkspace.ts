@@ -3,11 +3,11 @@
 // filters) and their current text, taken from the editor when a file is open with unsaved changes.
 import ignore, { type Ignore } from 'ignore';
 import * as vscode from 'vscode';
-import { checkRelativePath, isSecretPath } from '../core/paths';
-import type { WorkspaceAccess, WorkspaceFileEntry } from '../core/workspace';
+import { checkRelativePath, isSecretPath } from '../../core/workspace/paths';
+import type { WorkspaceAccess, WorkspaceFileEntry } from '../../core/workspace/workspace';
 import { combineExcludeGlob, readExcludePatterns } from './excludePatterns';
 import { GitignoreRules } from './gitignoreRules';
-import type { WorkspaceSettings } from './settings';
+import type { WorkspaceSettings } from '../settings';
 import { confineToFolder, WorkspacePaths } from './workspacePaths';
 
 export interface SkippedFile {

@@ -13,11 +13,11 @@
 // then unsaved until the user saves them.
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { applyAcceptedHunks } from '../core/reviewHunks';
-import type { FileChangeState } from '../core/session';
+import { applyAcceptedHunks } from '../../core/review/reviewHunks';
+import type { FileChangeState } from '../../core/engine/session';
 import type { ReviewSession } from './reviewSession';
-import { readCurrentText } from './vscodeWorkspace';
-import { confineToFolder, type WorkspacePaths, type WorkspacePathTarget } from './workspacePaths';
+import { readCurrentText } from '../workspace/vscodeWorkspace';
+import { confineToFolder, type WorkspacePaths, type WorkspacePathTarget } from '../workspace/workspacePaths';
 
 export interface ApplyOutcome {
   /** Change ids written. */

@@ -3,7 +3,7 @@
 // trailing whitespace ignored line by line, the replacement re-indented to where it landed). A search
 // that matches in more than one place is refused rather than guessed: editing the wrong occurrence is
 // worse than asking the worker again.
-import type { SearchReplaceEdit } from './schemas';
+import type { SearchReplaceEdit } from '../schemas';
 
 export type SearchReplaceResult = { ok: true; content: string } | { ok: false; errors: string[] };
 

@@ -7,8 +7,8 @@ import { close, constants, fstat, open, read, statSync, type Dirent } from 'node
 import { promisify } from 'node:util';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { checkRelativePath, quotePath, resolveInsideWorkspace } from './paths';
-import type { WorkspaceAccess, WorkspaceFileEntry } from './workspace';
+import { checkRelativePath, quotePath, resolveInsideWorkspace } from '../core/workspace/paths';
+import type { WorkspaceAccess, WorkspaceFileEntry } from '../core/workspace/workspace';
 
 export interface NodeWorkspaceOptions {
   maxFileBytes: number;

@@ -3,13 +3,13 @@
 // A plan with problems gets exactly one repair round with the problems quoted back; a plan that is
 // still wrong fails the run with every problem listed, because guessing a fix would mean editing
 // files nobody asked for.
-import type { ChatProvider } from './llm/chatProvider';
-import { requestStructured } from './llm/structuredOutput';
-import { checkRelativePath, PathRejectedError } from './paths';
+import type { ChatProvider } from '../llm/chatProvider';
+import { requestStructured } from '../llm/structuredOutput';
+import { checkRelativePath, PathRejectedError } from '../workspace/paths';
 import { clipForRepair, validatePlan } from './planValidation';
-import { buildPlannerMessages, buildPlanRepairMessages } from './prompts';
-import { PlanSchema, type Plan } from './schemas';
-import type { WorkspaceAccess } from './workspace';
+import { buildPlannerMessages, buildPlanRepairMessages } from '../prompts';
+import { PlanSchema, type Plan } from '../schemas';
+import type { WorkspaceAccess } from '../workspace/workspace';
 
 export interface PlanRequest {
   request: string;

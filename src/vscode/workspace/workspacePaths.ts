@@ -2,7 +2,7 @@
 // relative to it; with several, each path starts with its folder's name ("api/src/a.ts"), so the
 // models can tell the folders apart and every path still names exactly one file.
 import * as vscode from 'vscode';
-import { checkRelativePath, PathRejectedError, resolveInsideWorkspace } from '../core/paths';
+import { checkRelativePath, PathRejectedError, resolveInsideWorkspace } from '../../core/workspace/paths';
 
 export interface WorkspacePathTarget {
   folder: vscode.WorkspaceFolder;

@@ -1,12 +1,12 @@
 // Builds the ChatProvider a run uses from the settings: the core's OpenAI(-compatible) client with the
 // key from SecretStorage (or OPENAI_API_KEY), or the VS Code Language Model API.
 import * as vscode from 'vscode';
-import type { ChatProvider } from '../core/llm/chatProvider';
-import { baseURLProblem, createOpenAIProvider } from '../core/llm/openaiProvider';
+import type { ChatProvider } from '../../core/llm/chatProvider';
+import { baseURLProblem, createOpenAIProvider } from '../../core/llm/openaiProvider';
 import { readApiKey } from './apiKey';
 import { createLanguageModelProvider } from './languageModelProvider';
-import type { ProviderSettings } from './settings';
-import { UserFacingError } from './userFacingError';
+import type { ProviderSettings } from '../settings';
+import { UserFacingError } from '../userFacingError';
 
 /** openai-node's own retry count (connection errors, 408/409/429/5xx, honouring retry-after). */
 const MAX_RETRIES = 2;

@@ -4,7 +4,7 @@
 // everything again, so the panel needs no retainContextWhenHidden.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseFromWebview, type FromWebview, type ToWebview } from '../protocol/webviewProtocol';
+import { parseFromWebview, type FromWebview, type ToWebview } from '../../protocol/webviewProtocol';
 import type { ReviewSession } from './reviewSession';
 
 export interface ReviewActions {

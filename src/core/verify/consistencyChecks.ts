@@ -1,9 +1,9 @@
 // Deterministic checks that need no model: cheap, exact, and they catch what a verifier model can
 // miss. Above all a renamed identifier that is still used somewhere — in a file a worker changed, or
 // in a file the plan never touched (reported, never added to the plan behind the user's back).
-import type { FileChangeState } from './session';
-import type { Finding, Plan } from './schemas';
-import type { WorkspaceAccess } from './workspace';
+import type { FileChangeState } from '../engine/session';
+import type { Finding, Plan } from '../schemas';
+import type { WorkspaceAccess } from '../workspace/workspace';
 
 export interface ConsistencyCheckLimits {
   /** Untouched workspace files scanned at most (the listing is already filtered for ignores). */

@@ -1,7 +1,7 @@
 // Command-line arguments of the headless CLI, parsed strictly: an unknown flag or a bad number is a
 // usage error (exit 2) rather than something silently ignored in a script.
 import { parseArgs } from 'node:util';
-import type { ModelRole } from './llm/chatProvider';
+import type { ModelRole } from './core/llm/chatProvider';
 
 /** Used for every role unless --model or a role flag says otherwise: cheap, fast, and good at JSON. */
 export const DEFAULT_MODEL = 'gpt-4o-mini';

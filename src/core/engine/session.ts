@@ -1,7 +1,7 @@
 // The state of one refactoring run, observable while it runs. The CLI prints from it, the review
 // webview renders it; both subscribe to its events rather than polling.
-import type { ChangeAction, Finding, Plan, Specialist } from './schemas';
-import type { ModelRole } from './llm/chatProvider';
+import type { ChangeAction, Finding, Plan, Specialist } from '../schemas';
+import type { ModelRole } from '../llm/chatProvider';
 
 export type FileStatus = 'queued' | 'working' | 'proposed' | 'failed' | 'stale' | 'cancelled';
 

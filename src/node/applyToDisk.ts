@@ -5,8 +5,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { resolveInsideWorkspace } from './paths';
-import type { ChangeAction } from './schemas';
+import { resolveInsideWorkspace } from '../core/workspace/paths';
+import type { ChangeAction } from '../core/schemas';
 
 export interface DiskChange {
   path: string;

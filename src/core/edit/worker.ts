@@ -3,16 +3,16 @@
 // less likely to drop code it never had to repeat). A reply that cannot be used — search text that
 // does not match, elided or truncated code — gets ONE retry with the problem quoted; after that the
 // file fails on its own and the rest of the run carries on.
-import type { ChatMessage, ChatProvider } from './llm/chatProvider';
-import { describeModelError } from './llm/modelErrors';
-import { requestStructured } from './llm/structuredOutput';
+import type { ChatMessage, ChatProvider } from '../llm/chatProvider';
+import { describeModelError } from '../llm/modelErrors';
+import { requestStructured } from '../llm/structuredOutput';
 import { findElision, wholeFileProblem } from './elisionDetection';
-import { buildWorkerMessages, buildWorkerRetryMessages, type UpstreamResult, type WorkerFormat } from './prompts';
-import { SearchReplaceReplySchema, WholeFileReplySchema, type Finding, type Plan, type PlannedChange } from './schemas';
+import { buildWorkerMessages, buildWorkerRetryMessages, type UpstreamResult, type WorkerFormat } from '../prompts';
+import { SearchReplaceReplySchema, WholeFileReplySchema, type Finding, type Plan, type PlannedChange } from '../schemas';
 import { applySearchReplace } from './searchReplace';
 import { fromModelText, restoreTextFormat, toModelText, type TextFormat } from './textFormat';
 import { unifiedDiff } from './unifiedDiff';
-import type { WorkspaceAccess } from './workspace';
+import type { WorkspaceAccess } from '../workspace/workspace';
 import { countLines } from './textLines';
 
 export interface WorkerInput {

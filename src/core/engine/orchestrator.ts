@@ -2,19 +2,19 @@
 // verify (model + deterministic checks) → bounded revision → verify again. Everything it learns lands
 // in a RefactorSession that observers subscribe to. The core never writes files: proposals wait for
 // the user (review panel) or for the CLI's explicit --apply.
-import { runConsistencyChecks } from './consistencyChecks';
-import type { ChatProvider } from './llm/chatProvider';
-import { describeModelError } from './llm/modelErrors';
-import { meterUsage } from './llm/usageMeter';
-import { PlanRejectedError, planRefactor } from './planner';
-import type { UpstreamResult } from './prompts';
+import { runConsistencyChecks } from '../verify/consistencyChecks';
+import type { ChatProvider } from '../llm/chatProvider';
+import { describeModelError } from '../llm/modelErrors';
+import { meterUsage } from '../llm/usageMeter';
+import { PlanRejectedError, planRefactor } from '../plan/planner';
+import type { UpstreamResult } from '../prompts';
 import { runDependencyGraph } from './scheduler';
-import type { Finding, Plan, PlannedChange } from './schemas';
+import type { Finding, Plan, PlannedChange } from '../schemas';
 import { RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
-import { verifyConsistency } from './verifier';
-import { runWorker, type WorkerInput, type WorkerResult } from './worker';
-import type { WorkspaceAccess } from './workspace';
-import { buildWorkspaceSummary } from './workspaceSummary';
+import { verifyConsistency } from '../verify/verifier';
+import { runWorker, type WorkerInput, type WorkerResult } from '../edit/worker';
+import type { WorkspaceAccess } from '../workspace/workspace';
+import { buildWorkspaceSummary } from '../plan/workspaceSummary';
 
 export { RefactorSession } from './session';
 

@@ -3,8 +3,8 @@
 // request most likely concerns, within a token budget. Relevance comes from the request itself
 // (identifiers, quoted or backticked words, path fragments) and from the files and folders the user
 // selected as scope, which always come first.
-import { checkRelativePath, isSecretPath } from './paths';
-import type { WorkspaceAccess, WorkspaceFileEntry } from './workspace';
+import { checkRelativePath, isSecretPath } from '../workspace/paths';
+import type { WorkspaceAccess, WorkspaceFileEntry } from '../workspace/workspace';
 
 export interface WorkspaceSummaryOptions {
   tokenBudget: number;

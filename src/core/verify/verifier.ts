@@ -2,15 +2,15 @@
 // disagree with each other or the plan. It reports; it never edits. Its findings are untrusted model
 // output like everything else: a finding must name a planned file (or, for a missing change, a real
 // workspace file), and its line is clamped into the content it points at.
-import type { ChatProvider } from './llm/chatProvider';
-import { requestStructured } from './llm/structuredOutput';
-import { checkRelativePath } from './paths';
-import { buildVerifierMessages, type VerifierFileInput } from './prompts';
-import { VerifierReportSchema, type Finding, type Plan } from './schemas';
-import type { FileChangeState } from './session';
-import type { WorkspaceAccess } from './workspace';
-import { countLines } from './textLines';
-import { diffStat } from './unifiedDiff';
+import type { ChatProvider } from '../llm/chatProvider';
+import { requestStructured } from '../llm/structuredOutput';
+import { checkRelativePath } from '../workspace/paths';
+import { buildVerifierMessages, type VerifierFileInput } from '../prompts';
+import { VerifierReportSchema, type Finding, type Plan } from '../schemas';
+import type { FileChangeState } from '../engine/session';
+import type { WorkspaceAccess } from '../workspace/workspace';
+import { countLines } from '../edit/textLines';
+import { diffStat } from '../edit/unifiedDiff';
 
 /** New content is shown to the verifier (numbered, for line references) only for files this small… */
 const CONTENT_MAX_LINES = 400;

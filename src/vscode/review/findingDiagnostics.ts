@@ -3,11 +3,11 @@
 // line the finding moved to if some hunks were rejected. Findings about files outside the plan go on
 // the real file straight away. Everything is cleared when the review is discarded or replaced.
 import * as vscode from 'vscode';
-import { mapProposedLine } from '../core/reviewHunks';
-import type { Finding } from '../core/schemas';
+import { mapProposedLine } from '../../core/review/reviewHunks';
+import type { Finding } from '../../core/schemas';
 import { reviewContentUri } from './proposedContent';
 import type { ReviewSession } from './reviewSession';
-import type { WorkspacePaths } from './workspacePaths';
+import type { WorkspacePaths } from '../workspace/workspacePaths';
 
 export const DIAGNOSTIC_SOURCE = 'Refactor Orchestrator';
 

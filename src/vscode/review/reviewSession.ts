@@ -3,10 +3,10 @@
 // decisions. A new proposal for a file (a revision or a re-run) resets that file's decision, because
 // what the user accepted is no longer what would be written.
 import * as vscode from 'vscode';
-import { rerunFile, type RefactorOptions } from '../core/orchestrator';
-import { computeHunks, type ReviewHunk } from '../core/reviewHunks';
-import type { FileChangeState, RefactorSession } from '../core/session';
-import type { FileView, FindingView, ReviewDecision, SessionView } from '../protocol/webviewProtocol';
+import { rerunFile, type RefactorOptions } from '../../core/engine/orchestrator';
+import { computeHunks, type ReviewHunk } from '../../core/review/reviewHunks';
+import type { FileChangeState, RefactorSession } from '../../core/engine/session';
+import type { FileView, FindingView, ReviewDecision, SessionView } from '../../protocol/webviewProtocol';
 
 export type ReviewChange = { kind: 'session' } | { kind: 'file'; id: string } | { kind: 'findings' } | { kind: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
 

@@ -1,7 +1,7 @@
 // A plan is data from a model: nothing runs until it has been checked here. Each problem is one short
 // sentence, written so it can be shown to the planner in its repair round and to the user as-is.
-import { checkRelativePath, PathRejectedError } from './paths';
-import type { Plan, PlannedChange } from './schemas';
+import { checkRelativePath, PathRejectedError } from '../workspace/paths';
+import type { Plan, PlannedChange } from '../schemas';
 
 export interface PlanValidationContext {
   maxFiles: number;

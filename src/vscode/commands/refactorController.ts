@@ -3,18 +3,18 @@
 // notification, opens the review as soon as the plan exists, and applies what the user accepts. It
 // owns the one current review; a new run replaces it.
 import * as vscode from 'vscode';
-import { startRefactor } from '../core/orchestrator';
-import type { SessionEvent, SessionStage } from '../core/session';
-import { applyAcceptedChanges, type ApplyOutcome } from './applyAccepted';
-import { FindingDiagnostics } from './findingDiagnostics';
-import { createModelProvider } from './modelProvider';
-import { REVIEW_SCHEME, ReviewContentProvider, reviewContentUri } from './proposedContent';
-import { ReviewPanel } from './reviewPanel';
-import { ReviewSession } from './reviewSession';
-import { readSettings } from './settings';
-import { UserFacingError } from './userFacingError';
-import { createVscodeWorkspace } from './vscodeWorkspace';
-import { WorkspacePaths } from './workspacePaths';
+import { startRefactor } from '../../core/engine/orchestrator';
+import type { SessionEvent, SessionStage } from '../../core/engine/session';
+import { applyAcceptedChanges, type ApplyOutcome } from '../review/applyAccepted';
+import { FindingDiagnostics } from '../review/findingDiagnostics';
+import { createModelProvider } from '../models/modelProvider';
+import { REVIEW_SCHEME, ReviewContentProvider, reviewContentUri } from '../review/proposedContent';
+import { ReviewPanel } from '../review/reviewPanel';
+import { ReviewSession } from '../review/reviewSession';
+import { readSettings } from '../settings';
+import { UserFacingError } from '../userFacingError';
+import { createVscodeWorkspace } from '../workspace/vscodeWorkspace';
+import { WorkspacePaths } from '../workspace/workspacePaths';
 
 export interface RefactorArgs {
   /** The request; when absent the user is asked. */
