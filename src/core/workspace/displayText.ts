@@ -11,7 +11,6 @@ const DISPLAY_CONTROLS = new RegExp(DISPLAY_CONTROL.source, 'g');
 // For a terminal, C0 controls and DEL too: ESC starts colour, cursor and title sequences, a lone CR
 // returns to the start of the line so what follows overwrites what came before. Newline and tab lay
 // text out; a CR right before a newline is a CRLF file's line ending and shows nothing.
-// eslint-disable-next-line no-control-regex
 const TERMINAL_CONTROLS = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]|\\r(?!\\n)|${DISPLAY_CONTROL.source}`, 'g');
 
 function escaped(character: string): string {
