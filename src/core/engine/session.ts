@@ -1,9 +1,9 @@
 // The state of one refactoring run, observable while it runs. The CLI prints from it, the review
 // webview renders it; both subscribe to its events rather than polling.
-import type { ChangeAction, Finding, Plan, Specialist } from '../schemas';
+import type { ChangeAction, FileStatus, Finding, Plan, SessionStage, Specialist } from '../schemas';
 import type { ModelRole } from '../llm/chatProvider';
 
-export type FileStatus = 'queued' | 'working' | 'proposed' | 'failed' | 'stale' | 'cancelled';
+export type { FileStatus, SessionStage } from '../schemas';
 
 export interface RoleUsage {
   requests: number;
@@ -33,8 +33,6 @@ export interface FileChangeState {
   findings: Finding[];
   timings: { startedAt?: number; finishedAt?: number };
 }
-
-export type SessionStage = 'reading' | 'planning' | 'working' | 'verifying' | 'revising' | 'done' | 'failed' | 'cancelled';
 
 export type SessionEvent =
   | { type: 'stage'; stage: SessionStage }

@@ -209,7 +209,7 @@ export class ReviewSession implements vscode.Disposable {
       status: file.status,
       ...(file.error ? { error: file.error } : {}),
       revisions: file.revisions,
-      stale: review.stale || file.status === 'stale',
+      stale: review.stale,
       applied: review.applied,
       decision: this.decisionOf(file, review),
       acceptedHunks: [...review.accepted].sort((a, b) => a - b),
