@@ -36,6 +36,9 @@ export default tseslint.config(
   // is the contract between the extension and the webview and depends on nothing but zod and the
   // core's schemas; the webview runs in a browser iframe and talks to the extension only through it.
   zone(['src/core/**/*.ts'], '^vscode$|(^|/)(protocol|webview|vscode|node)/|(^|/)(cli|cliArgs|extension)$', 'src/core imports neither vscode, the protocol, the webview nor an adapter.'),
+  // The LLM layer is the bottom of the core: it knows chat, not plans, sessions or files. (A later
+  // zone for the same files replaces an earlier one, so this one repeats the core's `vscode` ban.)
+  zone(['src/core/llm/**/*.ts'], '^vscode$|^\\.\\./', 'src/core/llm imports nothing from the rest of the core (nor vscode).'),
   zone(['src/protocol/**/*.ts'], '^(?!zod$|\\.\\./core/schemas$)', 'src/protocol imports only zod and src/core/schemas.'),
   zone(['src/webview/**/*.ts'], '^(?!\\./|\\.\\./protocol/)', 'src/webview imports only the protocol (and its own modules).'),
 );

@@ -1,16 +1,11 @@
 // The state of one refactoring run, observable while it runs. The CLI prints from it, the review
 // webview renders it; both subscribe to its events rather than polling.
 import type { ChangeAction, FileStatus, Finding, Plan, SessionStage, Specialist } from '../schemas';
-import type { ModelRole } from '../llm/chatProvider';
+import { emptyUsage, type Usage } from '../llm/usage';
 
 export type { FileStatus, SessionStage } from '../schemas';
 
-export interface RoleUsage {
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
-}
-export type Usage = Record<ModelRole, RoleUsage>;
+export { emptyUsage, type RoleUsage, type Usage } from '../llm/usage';
 
 export interface FileChangeState {
   /** The plan's change id; stable for the session and used as the id the webview refers to. */
@@ -43,11 +38,6 @@ export type SessionEvent =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export type SessionListener = (event: SessionEvent) => void;
-
-export function emptyUsage(): Usage {
-  const zero = (): RoleUsage => ({ requests: 0, promptTokens: 0, completionTokens: 0 });
-  return { planner: zero(), worker: zero(), verifier: zero() };
-}
 
 /**
  * One refactoring run. Readers (CLI, review panel) look at the public fields and subscribe with
