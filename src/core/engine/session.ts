@@ -2,6 +2,7 @@
 // webview renders it; both subscribe to its events rather than polling.
 import type { ChangeAction, FileStatus, Finding, Plan, SessionStage, Specialist } from '../schemas';
 import { emptyUsage, type Usage } from '../llm/usage';
+import { toDisposable, type Disposable } from '../lifecycle';
 
 export type { FileStatus, SessionStage } from '../schemas';
 
@@ -41,7 +42,7 @@ export type SessionListener = (event: SessionEvent) => void;
 
 /**
  * One refactoring run. Readers (CLI, review panel) look at the public fields and subscribe with
- * `onEvent`; only the engine changes the state, through the methods marked as engine-side, so that
+ * `onDidChange`; only the engine changes the state, through the methods marked as engine-side, so that
  * every change is announced.
  */
 export class RefactorSession {
@@ -60,10 +61,16 @@ export class RefactorSession {
     this.timings = { startedAt: now };
   }
 
-  /** Subscribe to progress; returns the unsubscribe function. Events carry live objects, not copies. */
-  onEvent(listener: SessionListener): () => void {
+  /** Subscribe to progress; dispose the result to stop. Events carry live objects, not copies. */
+  onDidChange(listener: SessionListener): Disposable {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return toDisposable(() => this.listeners.delete(listener));
+  }
+
+  /** `onDidChange` for callers that keep a function rather than a disposable (the CLI, tests). */
+  onEvent(listener: SessionListener): () => void {
+    const subscription = this.onDidChange(listener);
+    return () => subscription.dispose();
   }
 
   file(id: string): FileChangeState | undefined {

@@ -4,6 +4,7 @@
 // everything again, so the panel needs no retainContextWhenHidden.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/lifecycle';
 import { parseFromWebview, type FromWebview, type ToWebview } from '../../protocol/webviewProtocol';
 import type { ReviewSession } from './reviewSession';
 
@@ -19,7 +20,7 @@ export class ReviewPanel implements vscode.Disposable {
   static readonly viewType = 'refactorOrchestrator.review';
 
   private readonly panel: vscode.WebviewPanel;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private readonly sentVersions = new Map<string, number>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
@@ -40,9 +41,9 @@ export class ReviewPanel implements vscode.Disposable {
       { enableScripts: true, localResourceRoots: [dist, media], enableFindWidget: true },
     );
     this.panel.webview.html = reviewHtml(this.panel.webview, dist, media);
-    this.disposables.push(
-      this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+    this.disposables.add(this.panel.onDidDispose(() => this.dispose()));
+    this.disposables.add(this.panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
+    this.disposables.add(
       review.onDidChange((change) => {
         if (change.kind === 'session') this.post({ type: 'session', session: review.sessionView() });
         else if (change.kind === 'file') this.sendFile(change.id);
@@ -86,17 +87,16 @@ export class ReviewPanel implements vscode.Disposable {
       case 'ready':
         this.sendEverything();
         return;
+      // Decisions need no reply here: the review announces the file's new state, and a change of what
+      // can be applied, itself.
       case 'setFileDecision':
         this.review.setFileDecision(message.id, message.decision);
-        this.post({ type: 'session', session: this.review.sessionView() });
         return;
       case 'setHunkDecision':
         this.review.setHunkDecision(message.id, message.hunkId, message.accepted);
-        this.post({ type: 'session', session: this.review.sessionView() });
         return;
       case 'setAllDecisions':
         this.review.setAllDecisions(message.decision);
-        this.post({ type: 'session', session: this.review.sessionView() });
         return;
       case 'openDiff':
         await this.actions.openDiff(message.id, message.line);
@@ -142,7 +142,7 @@ export class ReviewPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const disposable of this.disposables) disposable.dispose();
+    this.disposables.dispose();
     this.panel.dispose();
     this.disposeEmitter.fire();
     this.disposeEmitter.dispose();
