@@ -5,30 +5,38 @@
 // worse than asking the worker again.
 import type { SearchReplaceEdit } from '../schemas';
 
-export type SearchReplaceResult = { ok: true; content: string } | { ok: false; errors: string[] };
+/** Why an edit could not be applied, for counting: the message says it to the model. */
+export type SearchReplaceErrorKind = 'no-match' | 'ambiguous' | 'empty-search' | 'no-change';
+export type SearchReplaceResult = { ok: true; content: string } | { ok: false; errors: string[]; kinds: SearchReplaceErrorKind[] };
 
 /** Applies the edits in order, each to the result of the previous one. Collects every failing edit. */
 export function applySearchReplace(content: string, edits: readonly SearchReplaceEdit[]): SearchReplaceResult {
   let current = content;
   const errors: string[] = [];
+  const kinds: SearchReplaceErrorKind[] = [];
   edits.forEach((edit, index) => {
     const label = edits.length > 1 ? `edit ${index + 1} of ${edits.length}` : 'the edit';
     const result = applyOneEdit(current, edit);
     if (result.ok) current = result.content;
-    else errors.push(`${label}: ${result.error}`);
+    else {
+      errors.push(`${label}: ${result.error}`);
+      kinds.push(result.kind);
+    }
   });
-  return errors.length === 0 ? { ok: true, content: current } : { ok: false, errors };
+  return errors.length === 0 ? { ok: true, content: current } : { ok: false, errors, kinds };
 }
 
-type OneEditResult = { ok: true; content: string } | { ok: false; error: string };
+type OneEditResult = { ok: true; content: string } | { ok: false; error: string; kind: SearchReplaceErrorKind };
 
 export function applyOneEdit(content: string, edit: SearchReplaceEdit): OneEditResult {
   const { search } = edit;
   if (search.trim() === '') {
     // An empty search only makes sense when there is nothing to search in yet.
     if (content.trim() === '') return { ok: true, content: edit.replace };
-    return { ok: false, error: 'the search text is empty; copy the lines to replace from the current file' };
+    return { ok: false, kind: 'empty-search', error: 'the search text is empty; copy the lines to replace from the current file' };
   }
+  // An edit that changes nothing means the model thinks it changed something it did not.
+  if (edit.replace === search) return { ok: false, kind: 'no-change', error: `the replacement is the same as the search text (starting "${firstLine(search)}"), so the edit changes nothing; put the changed lines in "replace"` };
 
   const exact = findAll(content, search);
   if (exact.length === 1) {
@@ -36,7 +44,7 @@ export function applyOneEdit(content: string, edit: SearchReplaceEdit): OneEditR
     const replace = matchTrailingNewline(search, edit.replace);
     return { ok: true, content: content.slice(0, at) + replace + content.slice(at + search.length) };
   }
-  if (exact.length > 1) return { ok: false, error: ambiguous(search, exact.length) };
+  if (exact.length > 1) return { ok: false, kind: 'ambiguous', error: ambiguous(search, exact.length) };
 
   return applyTolerant(content, edit);
 }
@@ -51,7 +59,7 @@ function applyTolerant(content: string, edit: SearchReplaceEdit): OneEditResult 
   while (first < last && wanted[first] === '') first++;
   while (last > first && wanted[last - 1] === '') last--;
   const core = wanted.slice(first, last);
-  if (core.length === 0) return { ok: false, error: 'the search text has only blank lines' };
+  if (core.length === 0) return { ok: false, kind: 'empty-search', error: 'the search text has only blank lines' };
 
   const matches: number[] = [];
   for (let start = 0; start + core.length <= lines.length; start++) {
@@ -59,8 +67,8 @@ function applyTolerant(content: string, edit: SearchReplaceEdit): OneEditResult 
     for (let i = 0; i < core.length && same; i++) same = (lines[start + i] ?? '').trim() === core[i];
     if (same) matches.push(start);
   }
-  if (matches.length === 0) return { ok: false, error: notFound(edit.search) };
-  if (matches.length > 1) return { ok: false, error: ambiguous(edit.search, matches.length) };
+  if (matches.length === 0) return { ok: false, kind: 'no-match', error: notFound(edit.search) };
+  if (matches.length > 1) return { ok: false, kind: 'ambiguous', error: ambiguous(edit.search, matches.length) };
 
   const start = matches[0] ?? 0;
   const searchIndent = indentOf(searchLines.slice(first, last).find((line) => line.trim() !== '') ?? '');

@@ -9,7 +9,7 @@ import { requestStructured } from '../llm/structuredOutput';
 import { findElision, wholeFileProblem } from './elisionDetection';
 import { buildWorkerMessages, buildWorkerRetryMessages, type UpstreamResult, type WorkerFormat } from '../prompts';
 import { SearchReplaceReplySchema, WholeFileReplySchema, type Finding, type Plan, type PlannedChange } from '../schemas';
-import { applySearchReplace } from './searchReplace';
+import { applySearchReplace, type SearchReplaceErrorKind } from './searchReplace';
 import { fromModelText, restoreTextFormat, toModelText, type TextFormat } from './textFormat';
 import { unifiedDiff } from './unifiedDiff';
 import type { WorkspaceAccess } from '../workspace/workspace';
@@ -35,7 +35,7 @@ export interface WorkerInput {
 
 export type WorkerResult =
   | { ok: true; original: string | null; proposed: string | null; diff: string; summary: string; retried: boolean }
-  | { ok: false; original: string | null; error: string };
+  | { ok: false; original: string | null; error: string; /** Why the last reply's search/replace edits failed, when they did. */ editErrors?: SearchReplaceErrorKind[] };
 
 const NEW_FILE_FORMAT: TextFormat = { eol: '\n', bom: false };
 
@@ -69,7 +69,7 @@ export async function runWorker(input: WorkerInput): Promise<WorkerResult> {
     if (!outcome.ok) {
       input.signal.throwIfAborted();
       outcome = await attempt(input, format, buildWorkerRetryMessages(messages, outcome.reply, outcome.problem), baseText);
-      if (!outcome.ok) return { ok: false, original, error: `after one retry: ${outcome.problem}` };
+      if (!outcome.ok) return { ok: false, original, error: `after one retry: ${outcome.problem}`, ...(outcome.editErrors ? { editErrors: outcome.editErrors } : {}) };
       return finish(change.path, original, outcome, true);
     }
   } catch (error) {
@@ -80,7 +80,7 @@ export async function runWorker(input: WorkerInput): Promise<WorkerResult> {
   return finish(change.path, original, outcome, false);
 }
 
-type Attempt = { ok: true; text: string; summary: string } | { ok: false; reply: unknown; problem: string };
+type Attempt = { ok: true; text: string; summary: string } | { ok: false; reply: unknown; problem: string; editErrors?: SearchReplaceErrorKind[] };
 
 async function attempt(input: WorkerInput, format: WorkerFormat, messages: ChatMessage[], baseText: string | null): Promise<Attempt> {
   const common = { provider: input.provider, role: 'worker' as const, messages, signal: input.signal, ...(input.onDelta ? { onDelta: input.onDelta } : {}) };
@@ -101,7 +101,7 @@ async function attempt(input: WorkerInput, format: WorkerFormat, messages: ChatM
     }
   }
   const applied = applySearchReplace(current, edits);
-  if (!applied.ok) return { ok: false, reply, problem: applied.errors.join('\n') };
+  if (!applied.ok) return { ok: false, reply, problem: applied.errors.join('\n'), editErrors: applied.kinds };
   return { ok: true, text: applied.content, summary: reply.summary };
 }
 
