@@ -14,12 +14,12 @@ function load(relative) {
   return require(file);
 }
 
-export const { startRefactor, DEFAULT_ENGINE_SETTINGS } = load('src/core/orchestrator.js');
-export const { runWorker } = load('src/core/worker.js');
+export const { startRefactor, DEFAULT_ENGINE_SETTINGS } = load('src/core/engine/orchestrator.js');
+export const { runWorker } = load('src/core/edit/worker.js');
 export const { createOpenAIProvider } = load('src/core/llm/openaiProvider.js');
 export const { meterUsage } = load('src/core/llm/usageMeter.js');
-export const { createNodeWorkspace } = load('src/core/nodeWorkspace.js');
-export const { unifiedDiff } = load('src/core/unifiedDiff.js');
-export const { computeHunks } = load('src/core/reviewHunks.js');
+export const { createNodeWorkspace } = load('src/node/nodeWorkspace.js');
+export const { unifiedDiff } = load('src/core/edit/unifiedDiff.js');
+export const { computeHunks } = load('src/core/review/reviewHunks.js');
 export const { startFakeOpenAIServer, jsonReply } = load('test/support/fakeOpenAIServer.js');
 export const loadPlaywright = () => require('playwright-core');

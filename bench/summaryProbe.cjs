@@ -3,8 +3,8 @@
 // costs. Prints one JSON line.
 const path = require('node:path');
 const root = path.resolve(__dirname, '..');
-const { createNodeWorkspace } = require(path.join(root, 'out/src/core/nodeWorkspace.js'));
-const { buildWorkspaceSummary } = require(path.join(root, 'out/src/core/workspaceSummary.js'));
+const { createNodeWorkspace } = require(path.join(root, 'out/src/node/nodeWorkspace.js'));
+const { buildWorkspaceSummary } = require(path.join(root, 'out/src/core/plan/workspaceSummary.js'));
 
 (async () => {
   const [dir, request] = process.argv.slice(2);

@@ -4,16 +4,16 @@
 // a file that changed since it was read.
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { applyChangesToDisk, type DiskChange } from './core/applyToDisk';
-import { CLI_HELP, parseCliArgs, type CliOptions } from './core/cliArgs';
+import { applyChangesToDisk, type DiskChange } from './node/applyToDisk';
+import { CLI_HELP, parseCliArgs, type CliOptions } from './cliArgs';
 import { baseURLProblem, createOpenAIProvider } from './core/llm/openaiProvider';
-import { createNodeWorkspace } from './core/nodeWorkspace';
-import { DEFAULT_ENGINE_SETTINGS, startRefactor } from './core/orchestrator';
+import { createNodeWorkspace } from './node/nodeWorkspace';
+import { DEFAULT_ENGINE_SETTINGS, startRefactor } from './core/engine/orchestrator';
 import type { Finding } from './core/schemas';
-import type { FileChangeState, RefactorSession, SessionEvent } from './core/session';
+import type { FileChangeState, RefactorSession, SessionEvent } from './core/engine/session';
 import { synthesizeChange } from './core/review/synthesis';
-import { forTerminal } from './core/displayText';
-import { diffStat } from './core/unifiedDiff';
+import { forTerminal } from './core/workspace/displayText';
+import { diffStat } from './core/edit/unifiedDiff';
 
 const NAME = 'refactor-orchestrator';
 /** Files larger than this are left out of what the planner sees and what the workers may edit. */

@@ -33,6 +33,12 @@ function mocha(name, config, extraArgs = []) {
   return countFrom(name, report, ok);
 }
 
+/** Counts a step that is one check rather than a suite. */
+function count(ok) {
+  totals[ok ? 'passed' : 'failed']++;
+  return ok;
+}
+
 function countFrom(name, reportFile, ok) {
   let counts;
   try {
@@ -68,6 +74,8 @@ if (!ok) {
   process.exit(1);
 }
 ok = step('unit tests', () => mocha('unit', 'test/.mocharc.unit.json')) && ok;
+// The linter is one check: clean, or the run fails (eslint.config.mjs holds the rules and the layers).
+ok = step('lint', () => count(run(process.execPath, [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--max-warnings', '0', '.']))) && ok;
 
 const wantIntegration = process.env.RO_SKIP_INTEGRATION !== '1';
 const wantE2E = process.env.RO_SKIP_E2E !== '1' && process.env.RO_TEST_HOST !== 'electron';

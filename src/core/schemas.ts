@@ -62,10 +62,22 @@ export const FindingSchema = z.object({
   message: z.string().min(1),
   relatedPaths: z.array(z.string()).describe('Other files involved, e.g. the other side of a conflict'),
 });
+/** Who found it: the verifier model or a deterministic check that needs no model. */
+export const FindingSourceSchema = z.enum(['model', 'check']);
 export type Finding = z.infer<typeof FindingSchema> & {
-  /** Who found it: the verifier model or a deterministic check that needs no model. */
-  source?: 'model' | 'check';
+  source?: z.infer<typeof FindingSourceSchema>;
 };
 
 export const VerifierReportSchema = z.object({ findings: z.array(FindingSchema) });
 export type VerifierReport = z.infer<typeof VerifierReportSchema>;
+
+// Not model shapes, but enums that cross into the review webview: the protocol imports them from here
+// rather than declaring them again, so the engine and the webview cannot drift apart.
+
+/** Where one planned file is. A file edited under review is "stale", but that is the review's state
+ *  (it needs an editor to notice), not a stage of the run, so it is no status here. */
+export const FileStatusSchema = z.enum(['queued', 'working', 'proposed', 'failed', 'cancelled']);
+export type FileStatus = z.infer<typeof FileStatusSchema>;
+
+export const SessionStageSchema = z.enum(['reading', 'planning', 'working', 'verifying', 'revising', 'done', 'failed', 'cancelled']);
+export type SessionStage = z.infer<typeof SessionStageSchema>;

@@ -4,6 +4,7 @@
 // by the change ids the extension hands out, never by path, so it cannot point an action at a file
 // that is not part of the review.
 import { z } from 'zod';
+import { ChangeActionSchema, FileStatusSchema, FindingKindSchema, FindingSeveritySchema, FindingSourceSchema, SessionStageSchema } from '../core/schemas';
 
 const Text = z.string().max(200_000);
 const Id = z.string().min(1).max(64);
@@ -25,11 +26,11 @@ export const FindingViewSchema = z.object({
   path: Text,
   /** 1-based line in the proposed content; 0 for the whole file. */
   line: Count,
-  severity: z.enum(['error', 'warning', 'info']),
-  kind: z.enum(['inconsistency', 'missing-change', 'conflict']),
+  severity: FindingSeveritySchema,
+  kind: FindingKindSchema,
   message: Text,
   relatedPaths: z.array(Text),
-  source: z.enum(['model', 'check']).optional(),
+  source: FindingSourceSchema.optional(),
 });
 export type FindingView = z.infer<typeof FindingViewSchema>;
 
@@ -40,11 +41,11 @@ export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
 export const FileViewSchema = z.object({
   id: Id,
   path: Text,
-  action: z.enum(['modify', 'create', 'delete']),
+  action: ChangeActionSchema,
   description: Text,
   specialist: z.string().max(64),
   dependsOn: z.array(Id),
-  status: z.enum(['queued', 'working', 'proposed', 'failed', 'stale', 'cancelled']),
+  status: FileStatusSchema,
   error: Text.optional(),
   revisions: Count,
   /** The file changed on disk or in an editor after the worker read it. */
@@ -67,12 +68,12 @@ export const UsageViewSchema = z.object({ planner: RoleUsageSchema, worker: Role
 
 export const SessionViewSchema = z.object({
   request: Text,
-  stage: z.enum(['reading', 'planning', 'working', 'verifying', 'revising', 'done', 'failed', 'cancelled']),
+  stage: SessionStageSchema,
   error: Text.optional(),
   plan: z
     .object({
       summary: Text,
-      changes: z.array(z.object({ id: Id, path: Text, action: z.enum(['modify', 'create', 'delete']), description: Text, specialist: z.string().max(64), dependsOn: z.array(Id) })),
+      changes: z.array(z.object({ id: Id, path: Text, action: ChangeActionSchema, description: Text, specialist: z.string().max(64), dependsOn: z.array(Id) })),
     })
     .optional(),
   usage: UsageViewSchema,

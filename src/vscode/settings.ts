@@ -2,7 +2,7 @@
 // Endpoint and model settings are declared with machine scope in package.json, so a repository's
 // `.vscode/settings.json` cannot redirect requests (and the user's key) to another host.
 import * as vscode from 'vscode';
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../core/orchestrator';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../core/engine/orchestrator';
 import type { ModelRole } from '../core/llm/chatProvider';
 
 export const SETTINGS_SECTION = 'refactorOrchestrator';

@@ -28,7 +28,6 @@ const STATUS_TEXT: Record<FileView['status'], string> = {
   working: 'Working…',
   proposed: 'Ready',
   failed: 'Failed',
-  stale: 'Changed since read',
   cancelled: 'Cancelled',
 };
 

@@ -3,7 +3,7 @@
 // undoable edit, stale files are refused, cancel writes nothing, findings become diagnostics.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ReviewSession } from '../../src/vscode/reviewSession';
+import type { ReviewSession } from '../../src/vscode/review/reviewSession';
 import { recordCase } from '../unit/robustness/caseTable';
 import { diskText, flow, idOf, json, lines, logText, makeFixture, modelScript, planOf, run, send, setUpFakeModelAndSettings, uriOf, waitFor, workerFile } from './support/flowHarness';
 

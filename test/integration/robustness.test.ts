@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ReviewSession } from '../../src/vscode/reviewSession';
+import type { ReviewSession } from '../../src/vscode/review/reviewSession';
 import type { RecordedRequest } from '../support/fakeOpenAIServer';
 import { holdFirst } from '../support/heldRequest';
 import { recordCase } from '../unit/robustness/caseTable';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applyChangesToDisk } from '../../src/core/applyToDisk';
+import { applyChangesToDisk } from '../../src/node/applyToDisk';
 
 describe('applying proposals to disk (the CLI --apply)', () => {
   let root: string;

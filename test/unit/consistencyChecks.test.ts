@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { duplicatePathFindings, identifierPattern, renameLeftoverFindings } from '../../src/core/consistencyChecks';
+import { duplicatePathFindings, identifierPattern, renameLeftoverFindings } from '../../src/core/verify/consistencyChecks';
 import type { Plan } from '../../src/core/schemas';
-import type { FileChangeState } from '../../src/core/session';
-import type { WorkspaceAccess } from '../../src/core/workspace';
+import type { FileChangeState } from '../../src/core/engine/session';
+import type { WorkspaceAccess } from '../../src/core/workspace/workspace';
 
 const plan = (changes: Plan['changes'], symbolRenames: Plan['symbolRenames']): Plan => ({ summary: 's', changes, symbolRenames });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { forTerminal, quoteForDisplay } from '../../src/core/displayText';
+import { forTerminal, quoteForDisplay } from '../../src/core/workspace/displayText';
 
 describe('display text', () => {
   it('shows terminal controls as escapes and keeps layout characters', () => {

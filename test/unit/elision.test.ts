@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { findElision, isElisionMarker, wholeFileProblem } from '../../src/core/elisionDetection';
+import { findElision, isElisionMarker, wholeFileProblem } from '../../src/core/edit/elisionDetection';
 
 describe('elision detection', () => {
   const markers = [

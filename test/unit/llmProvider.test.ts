@@ -3,7 +3,7 @@ import type { ChatProvider, ChatRequest } from '../../src/core/llm/chatProvider'
 import { describeModelError, ModelRequestError } from '../../src/core/llm/modelErrors';
 import { createOpenAIProvider, type OpenAIProviderOptions } from '../../src/core/llm/openaiProvider';
 import { meterUsage } from '../../src/core/llm/usageMeter';
-import type { Usage } from '../../src/core/session';
+import type { Usage } from '../../src/core/engine/session';
 import { replyQueue, startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fakeOpenAIServer';
 
 const API_KEY = 'sk-test-0123456789abcdefSECRET';

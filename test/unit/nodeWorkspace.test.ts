@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createNodeWorkspace } from '../../src/core/nodeWorkspace';
-import { PathRejectedError } from '../../src/core/paths';
+import { createNodeWorkspace } from '../../src/node/nodeWorkspace';
+import { PathRejectedError } from '../../src/core/workspace/paths';
 
 /** Writes a tree of files given as { 'relative/path': content }. */
 function writeTree(root: string, files: Record<string, string | Buffer>): void {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { createNodeWorkspace } from '../../src/core/nodeWorkspace';
-import { DEFAULT_ENGINE_SETTINGS, rerunFile } from '../../src/core/orchestrator';
-import type { RefactorSession, SessionEvent } from '../../src/core/session';
+import { createNodeWorkspace } from '../../src/node/nodeWorkspace';
+import { DEFAULT_ENGINE_SETTINGS, rerunFile } from '../../src/core/engine/orchestrator';
+import type { RefactorSession, SessionEvent } from '../../src/core/engine/session';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
 import {
   change, json, makeWorkspace, noFindings, plan, provider, removeWorkspace, requestsFor, runEngine, sleep, snapshot, userText, workerFile, workerRequests,

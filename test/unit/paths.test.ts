@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkRelativePath, isSecretPath, linkRefusal, PathRejectedError, resolveInsideWorkspace } from '../../src/core/paths';
+import { checkRelativePath, isSecretPath, linkRefusal, PathRejectedError, resolveInsideWorkspace } from '../../src/core/workspace/paths';
 
 describe('paths a model may name', () => {
   describe('checkRelativePath', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { clipForRepair, validatePlan } from '../../src/core/planValidation';
+import { clipForRepair, validatePlan } from '../../src/core/plan/planValidation';
 import type { Plan, PlannedChange } from '../../src/core/schemas';
 
 const existing = new Set(['src/a.ts', 'src/b.ts', 'src/c.ts']);

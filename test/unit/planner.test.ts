@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { createNodeWorkspace } from '../../src/core/nodeWorkspace';
-import { PlanRejectedError, planRefactor } from '../../src/core/planner';
+import { createNodeWorkspace } from '../../src/node/nodeWorkspace';
+import { PlanRejectedError, planRefactor } from '../../src/core/plan/planner';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '../support/fakeOpenAIServer';
 import { change, json, makeWorkspace, plan, provider, removeWorkspace, userText } from './support/engineHarness';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applyAcceptedHunks, computeHunks, mapProposedLine } from '../../src/core/reviewHunks';
+import { applyAcceptedHunks, computeHunks, mapProposedLine } from '../../src/core/review/reviewHunks';
 
 function lines(count: number, prefix = 'line'): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`);

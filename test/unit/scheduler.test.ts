@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { runDependencyGraph, type GraphNode } from '../../src/core/scheduler';
+import { runDependencyGraph, type GraphNode } from '../../src/core/engine/scheduler';
 
 /** Tasks the test finishes by hand, so the order of events is decided by the test, not by timers. */
 function gatedRunner() {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applySearchReplace } from '../../src/core/searchReplace';
+import { applySearchReplace } from '../../src/core/edit/searchReplace';
 
 const source = ['function total(items) {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}', ''].join('\n');
 

@@ -2,7 +2,7 @@
 // review decisions respected, and model text flattened so it cannot break the commit message.
 import * as assert from 'node:assert/strict';
 import { synthesizeChange } from '../../src/core/review/synthesis';
-import { RefactorSession, type FileChangeState } from '../../src/core/session';
+import { RefactorSession, type FileChangeState } from '../../src/core/engine/session';
 import type { Finding } from '../../src/core/schemas';
 
 function file(id: string, path: string, patch: Partial<FileChangeState>): FileChangeState {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { detectTextFormat, fromModelText, restoreTextFormat, toModelText } from '../../src/core/textFormat';
+import { detectTextFormat, fromModelText, restoreTextFormat, toModelText } from '../../src/core/edit/textFormat';
 
 describe('text format round-trip', () => {
   const samples = ['a\nb\n', 'a\r\nb\r\n', '\uFEFFa\r\nb', '\uFEFF😀 emoji\n中文 CJK\ne\u0301 combining\n', 'no newline at all'];

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Finding } from '../../src/core/schemas';
-import type { FileChangeState } from '../../src/core/session';
-import { validateFindings, verifyConsistency } from '../../src/core/verifier';
-import type { WorkspaceAccess } from '../../src/core/workspace';
+import type { FileChangeState } from '../../src/core/engine/session';
+import { validateFindings, verifyConsistency } from '../../src/core/verify/verifier';
+import type { WorkspaceAccess } from '../../src/core/workspace/workspace';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '../support/fakeOpenAIServer';
 import { change, json, plan, provider, userText } from './support/engineHarness';
 

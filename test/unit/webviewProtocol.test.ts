@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { parseFromWebview, parseToWebview, type FileView, type SessionView } from '../../src/protocol/webviewProtocol';
+import { ChangeActionSchema, FileStatusSchema, FindingKindSchema, FindingSeveritySchema, SessionStageSchema } from '../../src/core/schemas';
+import { FileViewSchema, FindingViewSchema, parseFromWebview, parseToWebview, SessionViewSchema, type FileView, type SessionView } from '../../src/protocol/webviewProtocol';
 
 const file: FileView = {
   id: 'c1',
@@ -105,6 +106,17 @@ describe('webview protocol', () => {
       assert.equal(parseToWebview({ type: 'file', file: { ...file, status: 'exploded' } }).ok, false);
       const { decision: _dropped, ...withoutDecision } = file;
       assert.equal(parseToWebview({ type: 'file', file: withoutDecision }).ok, false);
+    });
+
+    it("carries the core's enums, not copies of them", () => {
+      assert.deepEqual(FileViewSchema.shape.status.options, FileStatusSchema.options);
+      assert.deepEqual(FileViewSchema.shape.action.options, ChangeActionSchema.options);
+      assert.deepEqual(SessionViewSchema.shape.stage.options, SessionStageSchema.options);
+      assert.deepEqual(FindingViewSchema.shape.kind.options, FindingKindSchema.options);
+      assert.deepEqual(FindingViewSchema.shape.severity.options, FindingSeveritySchema.options);
+      // Staleness travels as its own flag (the review notices it, not the engine), never as a status.
+      assert.equal(parseToWebview({ type: 'file', file: { ...file, status: 'stale' } }).ok, false);
+      for (const stage of SessionStageSchema.options) assert.ok(parseToWebview({ type: 'session', session: { ...session, stage } }).ok, stage);
     });
 
     it('rejects unknown message types and a hunk with non-string lines', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { createNodeWorkspace } from '../../src/core/nodeWorkspace';
+import { createNodeWorkspace } from '../../src/node/nodeWorkspace';
 import type { Plan, PlannedChange } from '../../src/core/schemas';
-import { runWorker, type WorkerInput } from '../../src/core/worker';
+import { runWorker, type WorkerInput } from '../../src/core/edit/worker';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '../support/fakeOpenAIServer';
 import { change, json, makeWorkspace, plan, provider, removeWorkspace, userText } from './support/engineHarness';
 

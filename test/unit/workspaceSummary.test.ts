@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { buildWorkspaceSummary, requestTerms } from '../../src/core/workspaceSummary';
-import type { WorkspaceAccess } from '../../src/core/workspace';
+import { buildWorkspaceSummary, requestTerms } from '../../src/core/plan/workspaceSummary';
+import type { WorkspaceAccess } from '../../src/core/workspace/workspace';
 
 /** A workspace held in memory that records what was read and how many reads overlapped. */
 function memoryWorkspace(files: Record<string, string>): WorkspaceAccess & { reads: string[]; maxInFlight: number } {

@@ -170,12 +170,12 @@ function isDroppedStream(error: unknown): boolean {
   return false;
 }
 
-function isContextLengthError(error: APIError): boolean {
+function isContextLengthError(error: Pick<APIError, 'code' | 'message'>): boolean {
   return error.code === 'context_length_exceeded' || /context length|context window|maximum context|too many tokens/i.test(error.message);
 }
 
 /** The server's own explanation, when it gave one, without the client's "400 " prefix. */
-function serverDetail(error: APIError): string {
+function serverDetail(error: { error: unknown }): string {
   const body = error.error;
   if (typeof body === 'object' && body !== null) {
     const message = (body as { message?: unknown }).message;

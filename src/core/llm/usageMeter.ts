@@ -2,7 +2,7 @@
 // it at the end. A failed call still counts as a request (it may well have been billed); its tokens
 // are unknown, so they count as zero.
 import type { ChatProvider, ChatResponse } from './chatProvider';
-import { emptyUsage, type Usage } from '../session';
+import { emptyUsage, type Usage } from './usage';
 import { registerProviderWrapper } from './providerIdentity';
 
 export function meterUsage(provider: ChatProvider, onChange: (usage: Usage) => void): { provider: ChatProvider; usage(): Usage } {

@@ -3,7 +3,7 @@
 // actually holds (the plan, each worker's own summary, failures, open findings) rather than asked of a
 // model, so it cannot smooth over a failure or a disagreement: every failed file and every open
 // finding is named, and conflicts between files are listed apart.
-import type { RefactorSession } from '../session';
+import type { RefactorSession } from '../engine/session';
 
 export interface Synthesis {
   /** The commit subject: one line of at most 72 characters. */

@@ -4,8 +4,8 @@
 // command: the chat itself never writes a file. A follow-up in the same conversation ("also update
 // the tests") runs a new round whose request carries the earlier one, so the planner sees both.
 import * as vscode from 'vscode';
-import type { FileChangeState } from '../../core/session';
-import type { ReviewSession } from '../reviewSession';
+import type { FileChangeState } from '../../core/engine/session';
+import type { ReviewSession } from '../review/reviewSession';
 import type { RefactorRunner } from './refactorRunner';
 import { summarizeRun } from './runSummary';
 

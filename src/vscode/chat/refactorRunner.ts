@@ -3,7 +3,7 @@
 // review as soon as it exists. A seam rather than the controller itself, so the chat side does not
 // depend on how the command and the review are put together.
 import type * as vscode from 'vscode';
-import type { ReviewSession } from '../reviewSession';
+import type { ReviewSession } from '../review/reviewSession';
 
 export interface RefactorRequest {
   request: string;

@@ -4,8 +4,8 @@
 // and scope paths pass the same path rules as a plan's.
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { checkRelativePath } from '../../core/paths';
-import { WorkspacePaths } from '../workspacePaths';
+import { checkRelativePath } from '../../core/workspace/paths';
+import { WorkspacePaths } from '../workspace/workspacePaths';
 import type { RefactorRunner } from './refactorRunner';
 import { summarizeRun } from './runSummary';
 

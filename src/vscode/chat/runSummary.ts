@@ -2,7 +2,7 @@
 // with it and the language-model tool returns it to the agent. Both say plainly that nothing has been
 // written and that the user decides in the review, because an agent reading "renamed X" would
 // otherwise report the refactoring as done.
-import type { RefactorSession } from '../../core/session';
+import type { RefactorSession } from '../../core/engine/session';
 
 export interface RunSummary {
   /** One paragraph for people and agents alike. */

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RefactorOrchestratorApi } from '../../../src/extension';
-import type { ReviewSession } from '../../../src/vscode/reviewSession';
+import type { ReviewSession } from '../../../src/vscode/review/reviewSession';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../../support/fakeOpenAIServer';
 
 export const EXTENSION_ID = 'refactor-orchestrator.refactor-orchestrator';

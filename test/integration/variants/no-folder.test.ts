@@ -2,7 +2,7 @@
 // workspace that is not there, and must say so rather than fail somewhere inside a run.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ReviewSession } from '../../../src/vscode/reviewSession';
+import type { ReviewSession } from '../../../src/vscode/review/reviewSession';
 import { recordCase } from '../../unit/robustness/caseTable';
 import { flow, logText, setUpFakeModelAndSettings, waitFor } from '../support/flowHarness';
 

@@ -3,7 +3,7 @@
 // send this workspace's code anywhere or write to it, and say why.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ReviewSession } from '../../../src/vscode/reviewSession';
+import type { ReviewSession } from '../../../src/vscode/review/reviewSession';
 import { recordCase } from '../../unit/robustness/caseTable';
 import { flow, logText, setUpFakeModelAndSettings, waitFor } from '../support/flowHarness';
 

@@ -54,8 +54,7 @@ function scriptFor(stage: Stage): { hold: ReturnType<typeof holdFirst>; seen: ()
     counts.set(key, (counts.get(key) ?? 0) + 1);
     return stage.held(request, (name) => counts.get(name) ?? 0);
   });
-  const release = hold.release;
-  return { hold: { ...hold, release: () => (release(), releaseB()) }, seen: () => counts.size };
+  return { hold: { ...hold, release: () => (hold.release(), releaseB()) }, seen: () => counts.size };
 }
 
 describe('Cancellation at every stage', function () {

@@ -42,7 +42,7 @@ describe('robustness: model text printed by the CLI', function () {
     const rawIn = [run.stdout, run.stderr].filter((text) => RAW_CONTROL.test(text)).length;
     const shown = (run.stderr.match(/\\u001b\[2J/g) ?? []).length + (run.stdout.match(/\\u001b\[2J/g) ?? []).length;
     recordCase(
-      { area: 'Model output', case: 'terminal escapes in plan, diff and findings', expected: 'Human CLI output shows control, CR and bidi characters as \\uXXXX escapes; nothing reaches the terminal raw.', fixed: 'CLI escapes controls in everything it prints (src/core/displayText.ts)' },
+      { area: 'Model output', case: 'terminal escapes in plan, diff and findings', expected: 'Human CLI output shows control, CR and bidi characters as \\uXXXX escapes; nothing reaches the terminal raw.', fixed: 'CLI escapes controls in everything it prints (src/core/workspace/displayText.ts)' },
       `exit ${run.code}; raw control characters in ${rawIn} of 2 streams; ESC shown escaped ${shown} times (plan summary, description, diff, finding)`,
       () => {
         assert.equal(run.code, 0);

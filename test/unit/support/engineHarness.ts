@@ -4,10 +4,10 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createOpenAIProvider } from '../../../src/core/llm/openaiProvider';
-import { createNodeWorkspace } from '../../../src/core/nodeWorkspace';
-import { DEFAULT_ENGINE_SETTINGS, startRefactor, type EngineSettings } from '../../../src/core/orchestrator';
+import { createNodeWorkspace } from '../../../src/node/nodeWorkspace';
+import { DEFAULT_ENGINE_SETTINGS, startRefactor, type EngineSettings } from '../../../src/core/engine/orchestrator';
 import type { Plan, PlannedChange } from '../../../src/core/schemas';
-import type { RefactorSession } from '../../../src/core/session';
+import type { RefactorSession } from '../../../src/core/engine/session';
 import type { FakeOpenAIServer, FakeReply, RecordedRequest } from '../../support/fakeOpenAIServer';
 
 export async function makeWorkspace(files: Record<string, string | Buffer>): Promise<string> {

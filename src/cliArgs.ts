@@ -1,0 +1,129 @@
+// Command-line arguments of the headless CLI, parsed strictly: an unknown flag or a bad number is a
+// usage error (exit 2) rather than something silently ignored in a script.
+import { parseArgs } from 'node:util';
+import type { ModelRole } from './core/llm/chatProvider';
+
+/** Used for every role unless --model or a role flag says otherwise: cheap, fast, and good at JSON. */
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+export interface CliOptions {
+  workspace: string;
+  request: string;
+  baseURL?: string;
+  models: Record<ModelRole, string>;
+  concurrency?: number;
+  maxFiles?: number;
+  timeoutMs: number;
+  apply: boolean;
+  json: boolean;
+}
+
+export type CliParse = { kind: 'help' } | { kind: 'run'; options: CliOptions } | { kind: 'usage-error'; message: string };
+
+export const CLI_HELP = `Usage: refactor-orchestrator --workspace DIR --request TEXT [options]
+
+Plans a multi-file refactoring with a model, has one worker per file propose the change, checks the
+result for consistency, and prints the diffs and findings. Nothing is written unless --apply is given.
+
+Options:
+  --workspace DIR          folder to refactor (required)
+  --request TEXT           what to change, e.g. "rename UserStore to AccountRepository" (required)
+  --base-url URL           OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 (default: OpenAI)
+  --model NAME             model for every role (default: ${DEFAULT_MODEL})
+  --planner-model NAME     model for the planner (default: --model)
+  --worker-model NAME      model for the per-file workers (default: --model)
+  --verifier-model NAME    model for the verifier (default: --model)
+  --concurrency N          worker calls at once (default: 4)
+  --max-files N            most files a plan may change (default: 50)
+  --timeout-ms N           per model request (default: ${DEFAULT_TIMEOUT_MS})
+  --apply                  write the proposed changes; a file that changed on disk since it was read
+                           is refused (left as it is) and reported
+  --json                   print one JSON object on stdout:
+                           { plan, files: [{ path, action, status, diff, error?, findings }], findings, usage, timings }
+  --help                   show this help
+
+The API key comes from OPENAI_API_KEY; with --base-url and no key, a placeholder is sent (local
+servers usually need none). Progress goes to stderr.
+
+Exit status:
+  0    the run completed; files that failed (or were refused by --apply) are listed, and the run
+       still counts as completed as long as at least one change was proposed
+  1    the run failed: no usable plan, every change failed, or the server could not be used
+       (one line on stderr says why)
+  2    usage error (unknown flag, missing --workspace/--request, bad number, no API key)
+  130  interrupted (Ctrl+C); nothing was written`;
+
+export function parseCliArgs(argv: readonly string[]): CliParse {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    return { kind: 'usage-error', message: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help) return { kind: 'help' };
+
+  const workspace = values.workspace;
+  const request = values.request?.trim();
+  if (!workspace) return { kind: 'usage-error', message: 'missing --workspace DIR' };
+  if (!request) return { kind: 'usage-error', message: 'missing --request TEXT' };
+
+  const numbers: { concurrency?: number; maxFiles?: number; timeoutMs?: number } = {};
+  for (const [flag, key, raw] of [
+    ['--concurrency', 'concurrency', values.concurrency],
+    ['--max-files', 'maxFiles', values['max-files']],
+    ['--timeout-ms', 'timeoutMs', values['timeout-ms']],
+  ] as const) {
+    if (raw === undefined) continue;
+    const value = positiveInteger(raw);
+    if (value === undefined) return { kind: 'usage-error', message: `${flag} needs a positive whole number, got "${raw}"` };
+    numbers[key] = value;
+  }
+
+  const model = values.model ?? DEFAULT_MODEL;
+  const options: CliOptions = {
+    workspace,
+    request,
+    models: {
+      planner: values['planner-model'] ?? model,
+      worker: values['worker-model'] ?? model,
+      verifier: values['verifier-model'] ?? model,
+    },
+    timeoutMs: numbers.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    apply: values.apply ?? false,
+    json: values.json ?? false,
+  };
+  if (values['base-url']) options.baseURL = values['base-url'];
+  if (numbers.concurrency !== undefined) options.concurrency = numbers.concurrency;
+  if (numbers.maxFiles !== undefined) options.maxFiles = numbers.maxFiles;
+  return { kind: 'run', options };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      workspace: { type: 'string' },
+      request: { type: 'string' },
+      'base-url': { type: 'string' },
+      model: { type: 'string' },
+      'planner-model': { type: 'string' },
+      'worker-model': { type: 'string' },
+      'verifier-model': { type: 'string' },
+      concurrency: { type: 'string' },
+      'max-files': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      apply: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function positiveInteger(raw: string): number | undefined {
+  if (!/^\d+$/.test(raw.trim())) return undefined;
+  const value = Number(raw);
+  return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}

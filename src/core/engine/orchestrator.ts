@@ -1,0 +1,402 @@
+// The orchestrator-workers pipeline: read → plan → workers (dependency graph, concurrency cap) →
+// verify (model + deterministic checks) → bounded revision → verify again. Everything it learns lands
+// in a RefactorSession that observers subscribe to. The core never writes files: proposals wait for
+// the user (review panel) or for the CLI's explicit --apply.
+import { runConsistencyChecks } from '../verify/consistencyChecks';
+import type { ChatProvider } from '../llm/chatProvider';
+import { describeModelError } from '../llm/modelErrors';
+import { meterUsage } from '../llm/usageMeter';
+import { PlanRejectedError, planRefactor } from '../plan/planner';
+import type { UpstreamResult } from '../prompts';
+import { runDependencyGraph } from './scheduler';
+import type { Finding, Plan, PlannedChange } from '../schemas';
+import { RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
+import { verifyConsistency } from '../verify/verifier';
+import { runWorker, type WorkerInput, type WorkerResult } from '../edit/worker';
+import type { WorkspaceAccess } from '../workspace/workspace';
+import { buildWorkspaceSummary } from '../plan/workspaceSummary';
+
+export { RefactorSession } from './session';
+
+export interface EngineSettings {
+  /** Worker calls in flight at once. */
+  concurrency: number;
+  /** Most files a plan may change. */
+  maxFiles: number;
+  /** Files with at least this many lines get search/replace edits instead of whole-file rewrites. */
+  searchReplaceMinLines: number;
+  /** How many times verification findings may send a file back to its worker. */
+  revisionRounds: number;
+  /** Token budget of the workspace summary the planner sees. */
+  summaryTokenBudget: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  concurrency: 4,
+  maxFiles: 50,
+  searchReplaceMinLines: 400,
+  revisionRounds: 1,
+  summaryTokenBudget: 12000,
+};
+
+export interface RefactorOptions {
+  request: string;
+  workspace: WorkspaceAccess;
+  provider: ChatProvider;
+  settings: EngineSettings;
+  signal: AbortSignal;
+  /** Paths the user selected (explorer context menu). */
+  scope?: string[];
+}
+
+/**
+ * Starts a run. `done` never rejects: a failure ends in `stage: 'failed'` with `error` set to one
+ * line the user can act on; an aborted signal ends in `stage: 'cancelled'`.
+ */
+export function startRefactor(options: RefactorOptions): { session: RefactorSession; done: Promise<void> } {
+  const session = new RefactorSession(options.request);
+  const done = runSession(session, options);
+  return { session, done };
+}
+
+/**
+ * Re-reads one planned file and redoes its change (for a file that went stale because the user edited
+ * it). Never rejects: the outcome is the file's new status. Deterministic checks run again afterwards.
+ */
+export async function rerunFile(session: RefactorSession, id: string, options: RefactorOptions): Promise<void> {
+  const file = session.file(id);
+  if (!file || !session.plan) {
+    session.log('warn', `Cannot redo change ${id}: it is not part of this session's plan.`);
+    return;
+  }
+  const provider = meteredProvider(session, options.provider);
+  await runOneFile(session, options, provider, file);
+  if (options.signal.aborted || !session.plan) return;
+  // What was said about the file's old proposal no longer applies; the verifier judges the new one,
+  // focused on it like a revised file, and the deterministic checks run again over everything.
+  session.setFindings(session.findings.filter((f) => f.source === 'check' || f.path !== file.path));
+  try {
+    await verifyRound(session, options, provider, [file.path]);
+  } catch (error) {
+    if (!options.signal.aborted) session.log('warn', `Consistency checks failed after redoing ${file.path}: ${describeModelError(error)}`);
+  }
+}
+
+async function runSession(session: RefactorSession, options: RefactorOptions): Promise<void> {
+  const { signal, settings } = options;
+  const provider = meteredProvider(session, options.provider);
+  try {
+    // Start on a later tick, so whoever called startRefactor has subscribed before the first event.
+    await Promise.resolve();
+    signal.throwIfAborted();
+    session.setStage('reading');
+    const summary = await buildWorkspaceSummary(
+      options.workspace,
+      options.request,
+      { tokenBudget: settings.summaryTokenBudget, ...(options.scope ? { scope: options.scope } : {}) },
+      signal,
+    );
+
+    session.setStage('planning');
+    const plan = await planRefactor({
+      request: options.request,
+      workspaceSummary: summary,
+      workspace: options.workspace,
+      provider,
+      maxFiles: settings.maxFiles,
+      signal,
+    });
+    session.plan = plan;
+    session.timings.plannedAt = Date.now();
+    session.files = plan.changes.map(newFileState);
+    session.emit({ type: 'plan', plan });
+    for (const file of session.files) session.emit({ type: 'file', file });
+    if (plan.changes.length === 0) {
+      session.log('info', 'The planner found nothing to change.');
+      session.setStage('done');
+      return;
+    }
+
+    session.setStage('working');
+    await runDependencyGraph(session.files, settings.concurrency, signal, (id) => runPlannedFile(session, options, provider, id));
+    session.timings.workersDoneAt = Date.now();
+    signal.throwIfAborted();
+
+    const proposed = session.files.filter((file) => file.status === 'proposed');
+    if (proposed.length === 0) {
+      const first = session.files.find((file) => file.status === 'failed');
+      throw new RunFailedError(`Every planned change failed${first ? ` (first: ${first.path}: ${first.error ?? 'unknown reason'})` : ''}.`);
+    }
+    const failed = session.files.length - proposed.length;
+    if (failed > 0) session.log('warn', `${failed} of ${session.files.length} planned changes failed; the rest are ready for review.`);
+
+    await verifyAndRevise(session, options, provider);
+    session.setStage('done');
+  } catch (error) {
+    if (signal.aborted) {
+      markCancelled(session);
+    } else {
+      session.error = describeFailure(error);
+      session.log('error', session.error);
+      session.setStage('failed');
+    }
+  } finally {
+    session.timings.finishedAt = Date.now();
+  }
+}
+
+class RunFailedError extends Error {}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof RunFailedError || error instanceof PlanRejectedError) return error.message;
+  return describeModelError(error);
+}
+
+/**
+ * Cancel means discard: proposals made before the cancel (during verification or a revision round)
+ * become cancelled too, so no consumer can apply a half-checked run. Failed files keep their reason.
+ */
+function markCancelled(session: RefactorSession): void {
+  for (const file of session.files) {
+    if (file.status !== 'failed' && file.status !== 'cancelled') session.updateFile(file, { status: 'cancelled' });
+  }
+  session.log('info', 'Cancelled; nothing was written.');
+  session.setStage('cancelled');
+}
+
+function newFileState(change: PlannedChange): FileChangeState {
+  return {
+    id: change.id,
+    path: change.path,
+    action: change.action,
+    description: change.description,
+    specialist: change.specialist,
+    dependsOn: [...change.dependsOn],
+    status: 'queued',
+    original: null,
+    proposed: null,
+    diff: '',
+    revisions: 0,
+    findings: [],
+    timings: {},
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workers
+
+async function runPlannedFile(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, id: string): Promise<'ok' | 'failed'> {
+  const file = session.file(id);
+  if (!file) return 'failed';
+  return runOneFile(session, options, provider, file);
+}
+
+async function runOneFile(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, file: FileChangeState): Promise<'ok' | 'failed'> {
+  const plan = session.plan;
+  const change = plan?.changes.find((c) => c.id === file.id);
+  if (!plan || !change) return 'failed';
+  if (options.signal.aborted) {
+    session.updateFile(file, { status: 'cancelled' });
+    return 'failed';
+  }
+  session.updateFile(file, { status: 'working', error: undefined, timings: { startedAt: Date.now() } });
+  let result: WorkerResult;
+  try {
+    result = await runWorker(workerInput(session, options, provider, plan, change));
+  } catch (error) {
+    const finishedAt = Date.now();
+    if (options.signal.aborted) {
+      session.updateFile(file, { status: 'cancelled', timings: { ...file.timings, finishedAt } });
+    } else {
+      session.updateFile(file, { status: 'failed', error: describeModelError(error), timings: { ...file.timings, finishedAt } });
+    }
+    return 'failed';
+  }
+  return landResult(session, file, result, false);
+}
+
+/** What every worker call of a run is given; a revision adds its findings on top. */
+function workerInput(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, plan: Plan, change: PlannedChange): WorkerInput {
+  return {
+    request: session.request,
+    plan,
+    change,
+    workspace: options.workspace,
+    provider,
+    signal: options.signal,
+    searchReplaceMinLines: options.settings.searchReplaceMinLines,
+    upstream: upstreamFor(session, change),
+  };
+}
+
+function landResult(session: RefactorSession, file: FileChangeState, result: WorkerResult, revision: boolean): 'ok' | 'failed' {
+  const timings = { ...file.timings, finishedAt: Date.now() };
+  if (!result.ok) {
+    if (revision) {
+      // The earlier proposal is still valid; a failed revision only means its findings stay open.
+      session.log('warn', `${file.path}: revision failed (${result.error}); keeping the earlier proposal.`);
+      session.updateFile(file, { status: 'proposed', timings });
+      return 'failed';
+    }
+    session.updateFile(file, { status: 'failed', original: result.original, error: result.error, timings });
+    session.log('warn', `${file.path}: ${result.error}`);
+    return 'failed';
+  }
+  if (result.retried) session.log('info', `${file.path}: the first reply could not be used; the retry succeeded.`);
+  if (result.diff === '' && file.action !== 'delete') session.log('info', `${file.path}: the worker proposed no change.`);
+  session.timings.firstProposalAt ??= timings.finishedAt;
+  session.updateFile(file, {
+    status: 'proposed',
+    original: result.original,
+    proposed: result.proposed,
+    diff: result.diff,
+    summary: result.summary,
+    error: undefined,
+    revisions: revision ? file.revisions + 1 : file.revisions,
+    timings,
+  });
+  return 'ok';
+}
+
+/** What a worker sees of the changes it depends on: their diffs, or that they failed. */
+function upstreamFor(session: RefactorSession, change: PlannedChange): UpstreamResult[] {
+  const upstream: UpstreamResult[] = [];
+  for (const id of change.dependsOn) {
+    const dep = session.file(id);
+    if (!dep) continue;
+    if (dep.status === 'proposed') upstream.push({ path: dep.path, description: dep.description, state: 'proposed', diff: dep.diff });
+    else upstream.push({ path: dep.path, description: dep.description, state: 'failed', reason: dep.error ?? dep.status });
+  }
+  return upstream;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification and revision
+
+async function verifyAndRevise(session: RefactorSession, options: RefactorOptions, provider: ChatProvider): Promise<void> {
+  let focus: string[] | undefined;
+  for (let round = 0; ; round++) {
+    session.setStage('verifying');
+    await verifyRound(session, options, provider, focus);
+    if (round >= options.settings.revisionRounds) return;
+
+    const toRevise = filesToRevise(session);
+    if (toRevise.length === 0) return;
+    session.setStage('revising');
+    const revised = await reviseFiles(session, options, provider, toRevise);
+    options.signal.throwIfAborted();
+    if (revised.length === 0) return;
+    focus = revised.map((file) => file.path);
+  }
+}
+
+async function verifyRound(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, focus: string[] | undefined): Promise<void> {
+  const plan = session.plan;
+  if (!plan) return;
+  const previousModel = session.findings.filter((f) => f.source !== 'check');
+  let modelFindings = previousModel;
+  const fresh = await askVerifier(session, options, provider, focus);
+  if (fresh) {
+    // Revised files are judged afresh; earlier findings elsewhere stay unless reported again.
+    const revised = new Set(focus ?? []);
+    const kept = focus ? previousModel.filter((f) => !revised.has(f.path)) : [];
+    modelFindings = dedupe([...kept, ...fresh]);
+  }
+  const checks = await runConsistencyChecks(plan, session.files, options.workspace, options.signal);
+  session.setFindings([...modelFindings, ...checks]);
+}
+
+/** The verifier model's findings, or undefined when it was not asked or could not answer. */
+async function askVerifier(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, focus: string[] | undefined): Promise<Finding[] | undefined> {
+  const plan = session.plan;
+  if (!plan) return undefined;
+  if (!session.files.some((file) => file.status === 'proposed' && file.diff !== '')) {
+    // Nothing to compare; the deterministic checks still look for leftovers on disk.
+    session.log('info', 'No file changed, so there is nothing for the verifier to compare.');
+    return undefined;
+  }
+  try {
+    const result = await verifyConsistency({
+      request: session.request,
+      plan,
+      files: session.files,
+      workspace: options.workspace,
+      provider,
+      signal: options.signal,
+      ...(focus ? { focusPaths: focus } : {}),
+    });
+    for (const drop of result.dropped) session.log('info', `Ignored a verifier finding outside the plan and workspace: ${drop}`);
+    return result.findings;
+  } catch (error) {
+    options.signal.throwIfAborted();
+    // Verification is advice, not a gate: the proposals are still worth reviewing without it.
+    session.log('warn', `The verifier could not check the changes (${describeModelError(error)}); only the deterministic checks ran.`);
+    return undefined;
+  }
+}
+
+function filesToRevise(session: RefactorSession): { file: FileChangeState; findings: Finding[] }[] {
+  return session.files
+    .filter((file) => file.status === 'proposed' && file.action !== 'delete' && file.proposed !== null)
+    .map((file) => ({ file, findings: session.findings.filter((f) => f.path === file.path && (f.severity === 'error' || f.severity === 'warning')) }))
+    .filter((entry) => entry.findings.length > 0);
+}
+
+async function reviseFiles(
+  session: RefactorSession,
+  options: RefactorOptions,
+  provider: ChatProvider,
+  work: { file: FileChangeState; findings: Finding[] }[],
+): Promise<FileChangeState[]> {
+  const plan = session.plan;
+  if (!plan) return [];
+  const revised: FileChangeState[] = [];
+  const byId = new Map(work.map((entry) => [entry.file.id, entry]));
+  await runDependencyGraph(work.map((entry) => ({ id: entry.file.id, dependsOn: [] })), options.settings.concurrency, options.signal, async (id) => {
+    const entry = byId.get(id);
+    const change = plan.changes.find((c) => c.id === id);
+    if (!entry || !change || entry.file.proposed === null) return 'failed';
+    const { file, findings } = entry;
+    session.updateFile(file, { status: 'working', timings: { ...file.timings, startedAt: Date.now() } });
+    let result: WorkerResult;
+    try {
+      result = await runWorker({ ...workerInput(session, options, provider, plan, change), revision: { original: file.original, previous: file.proposed ?? '', findings } });
+    } catch (error) {
+      // Aborted mid-revision: the earlier proposal still stands; the session becomes cancelled.
+      result = { ok: false, original: file.original, error: describeModelError(error) };
+    }
+    const outcome = landResult(session, file, result, true);
+    if (outcome === 'ok') revised.push(file);
+    return outcome;
+  });
+  return revised;
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.path}\0${f.line}\0${f.kind}\0${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Usage
+
+/** Wraps the provider so every call's tokens add to the session's running totals. */
+function meteredProvider(session: RefactorSession, provider: ChatProvider): ChatProvider {
+  const base = session.usage;
+  const metered = meterUsage(provider, (usage) => session.setUsage(addUsage(base, usage)));
+  return metered.provider;
+}
+
+function addUsage(a: Usage, b: Usage): Usage {
+  const add = (x: RoleUsage, y: RoleUsage): RoleUsage => ({
+    requests: x.requests + y.requests,
+    promptTokens: x.promptTokens + y.promptTokens,
+    completionTokens: x.completionTokens + y.completionTokens,
+  });
+  return { planner: add(a.planner, b.planner), worker: add(a.worker, b.worker), verifier: add(a.verifier, b.verifier) };
+}

@@ -1,0 +1,123 @@
+// The state of one refactoring run, observable while it runs. The CLI prints from it, the review
+// webview renders it; both subscribe to its events rather than polling.
+import type { ChangeAction, FileStatus, Finding, Plan, SessionStage, Specialist } from '../schemas';
+import { emptyUsage, type Usage } from '../llm/usage';
+import { toDisposable, type Disposable } from '../lifecycle';
+
+export type { FileStatus, SessionStage } from '../schemas';
+
+export { emptyUsage, type RoleUsage, type Usage } from '../llm/usage';
+
+export interface FileChangeState {
+  /** The plan's change id; stable for the session and used as the id the webview refers to. */
+  id: string;
+  path: string;
+  action: ChangeAction;
+  description: string;
+  specialist: Specialist;
+  dependsOn: string[];
+  status: FileStatus;
+  /** Content when read (null for a file to create). */
+  original: string | null;
+  /** Proposed content (null for a delete, or while not yet proposed). */
+  proposed: string | null;
+  /** Unified diff original -> proposed, empty until proposed. */
+  diff: string;
+  /** The worker's own one-line account of its proposal, for the run's synthesis. */
+  summary?: string;
+  error?: string;
+  /** How many times verification sent this file back to its worker. */
+  revisions: number;
+  findings: Finding[];
+  timings: { startedAt?: number; finishedAt?: number };
+}
+
+export type SessionEvent =
+  | { type: 'stage'; stage: SessionStage }
+  | { type: 'plan'; plan: Plan }
+  | { type: 'file'; file: FileChangeState }
+  | { type: 'findings'; findings: Finding[] }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export type SessionListener = (event: SessionEvent) => void;
+
+/**
+ * One refactoring run. Readers (CLI, review panel) look at the public fields and subscribe with
+ * `onDidChange`; only the engine changes the state, through the methods marked as engine-side, so that
+ * every change is announced.
+ */
+export class RefactorSession {
+  readonly request: string;
+  stage: SessionStage = 'reading';
+  plan?: Plan;
+  files: FileChangeState[] = [];
+  findings: Finding[] = [];
+  usage: Usage = emptyUsage();
+  timings: { startedAt: number; plannedAt?: number; firstProposalAt?: number; workersDoneAt?: number; finishedAt?: number };
+  error?: string;
+  private readonly listeners = new Set<SessionListener>();
+
+  constructor(request: string, now: number = Date.now()) {
+    this.request = request;
+    this.timings = { startedAt: now };
+  }
+
+  /** Subscribe to progress; dispose the result to stop. Events carry live objects, not copies. */
+  onDidChange(listener: SessionListener): Disposable {
+    this.listeners.add(listener);
+    return toDisposable(() => this.listeners.delete(listener));
+  }
+
+  /** `onDidChange` for callers that keep a function rather than a disposable (the CLI, tests). */
+  onEvent(listener: SessionListener): () => void {
+    const subscription = this.onDidChange(listener);
+    return () => subscription.dispose();
+  }
+
+  file(id: string): FileChangeState | undefined {
+    return this.files.find((file) => file.id === id);
+  }
+
+  /** Engine-side. A listener that throws must not break the run, so its error is dropped here. */
+  emit(event: SessionEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A broken observer is the observer's problem; the refactor carries on.
+      }
+    }
+  }
+
+  /** Engine-side. */
+  setStage(stage: SessionStage): void {
+    if (this.stage === stage) return;
+    this.stage = stage;
+    this.emit({ type: 'stage', stage });
+  }
+
+  /** Engine-side: change a file's state and announce it. */
+  updateFile(file: FileChangeState, patch: Partial<FileChangeState>): void {
+    Object.assign(file, patch);
+    this.emit({ type: 'file', file });
+  }
+
+  /** Engine-side. */
+  setFindings(findings: Finding[]): void {
+    this.findings = findings;
+    for (const file of this.files) file.findings = findings.filter((finding) => finding.path === file.path);
+    this.emit({ type: 'findings', findings });
+  }
+
+  /** Engine-side. */
+  setUsage(usage: Usage): void {
+    this.usage = usage;
+    this.emit({ type: 'usage', usage });
+  }
+
+  /** Engine-side. */
+  log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.emit({ type: 'log', level, message });
+  }
+}

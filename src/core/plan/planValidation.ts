@@ -1,0 +1,126 @@
+// A plan is data from a model: nothing runs until it has been checked here. Each problem is one short
+// sentence, written so it can be shown to the planner in its repair round and to the user as-is.
+import { checkRelativePath, PathRejectedError } from '../workspace/paths';
+import type { Plan, PlannedChange } from '../schemas';
+
+export interface PlanValidationContext {
+  maxFiles: number;
+  /** Rejects with PathRejectedError for a path that may not be looked up (e.g. through a symlink out). */
+  fileExists(path: string): Promise<boolean>;
+}
+
+export type PlanValidation = { ok: true; plan: Plan } | { ok: false; problems: string[] };
+
+/** The summary goes into every worker's and the verifier's prompt and onto the terminal. */
+const MAX_SUMMARY_CHARS = 2_000;
+/** Every rename is looked for in every workspace file; a real refactor renames far fewer. */
+const MAX_RENAMES = 500;
+const MAX_IDENTIFIER_CHARS = 200;
+
+export async function validatePlan(plan: Plan, context: PlanValidationContext): Promise<PlanValidation> {
+  const problems: string[] = [];
+  if (plan.changes.length === 0) problems.push('The plan changes no files.');
+  problems.push(...sizeProblems(plan));
+  if (plan.changes.length > context.maxFiles) {
+    problems.push(`The plan touches ${plan.changes.length} files; the limit is ${context.maxFiles} (setting refactorOrchestrator.maxFiles).`);
+    return { ok: false, problems };
+  }
+
+  const changes: PlannedChange[] = [];
+  const ids = new Set<string>();
+  const paths = new Map<string, string>();
+  for (const change of plan.changes) {
+    if (ids.has(change.id)) problems.push(`Change id "${change.id}" is used twice.`);
+    ids.add(change.id);
+    const checked = checkRelativePath(change.path);
+    if (!checked.ok) {
+      problems.push(`Change ${change.id}: path ${checked.reason}.`);
+      continue;
+    }
+    const firstId = paths.get(checked.path);
+    if (firstId !== undefined) problems.push(`${checked.path} is planned twice (changes ${firstId} and ${change.id}); plan one change per file.`);
+    paths.set(checked.path, change.id);
+    changes.push({ ...change, path: checked.path, dependsOn: [...new Set(change.dependsOn)] });
+  }
+
+  for (const change of changes) {
+    for (const dependency of change.dependsOn) {
+      if (dependency === change.id) problems.push(`Change ${change.id} depends on itself.`);
+      else if (!ids.has(dependency)) problems.push(`Change ${change.id} depends on "${dependency}", which is not a planned change.`);
+    }
+  }
+  const cycle = findCycle(changes);
+  if (cycle) problems.push(`Dependencies form a cycle: ${cycle.join(' → ')}.`);
+
+  // A path the workspace refuses to look up (it leads out through a symlink) is a problem in its own
+  // words, not an existing or missing file: "already exists" would send the user the wrong way.
+  const existence = await Promise.all(
+    changes.map((change) => context.fileExists(change.path).catch((error: unknown) => {
+      if (error instanceof PathRejectedError) return error;
+      throw error;
+    })),
+  );
+  changes.forEach((change, index) => {
+    const exists = existence[index];
+    if (exists instanceof PathRejectedError) {
+      problems.push(exists.message);
+      return;
+    }
+    if (change.action === 'create' && exists) problems.push(`${change.path} already exists; use "modify" instead of "create".`);
+    if (change.action !== 'create' && !exists) problems.push(`${change.path} does not exist, so it cannot be ${change.action === 'delete' ? 'deleted' : 'modified'}.`);
+  });
+
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, plan: { ...plan, changes } };
+}
+
+/** Free text a model may blow up to megabytes, which would then ride along in every later prompt. */
+function sizeProblems(plan: Plan): string[] {
+  const problems: string[] = [];
+  if (plan.summary.length > MAX_SUMMARY_CHARS) {
+    problems.push(`The summary is ${plan.summary.length.toLocaleString('en-US')} characters long; keep it to one or two sentences (at most ${MAX_SUMMARY_CHARS.toLocaleString('en-US')}).`);
+  }
+  if (plan.symbolRenames.length > MAX_RENAMES) problems.push(`The plan lists ${plan.symbolRenames.length} symbol renames; the limit is ${MAX_RENAMES}.`);
+  if (plan.symbolRenames.some((rename) => rename.from.length > MAX_IDENTIFIER_CHARS || rename.to.length > MAX_IDENTIFIER_CHARS)) {
+    problems.push(`A symbol rename names an identifier longer than ${MAX_IDENTIFIER_CHARS} characters; list identifiers only.`);
+  }
+  return problems;
+}
+
+/**
+ * The plan as quoted back in its repair round, with oversized free text cut to its limit: the problems
+ * already say what was wrong, and echoing megabytes would only overflow the planner's context.
+ */
+export function clipForRepair(plan: Plan): Plan {
+  const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+  return {
+    ...plan,
+    summary: clip(plan.summary, MAX_SUMMARY_CHARS),
+    symbolRenames: plan.symbolRenames.slice(0, MAX_RENAMES).map((r) => ({ from: clip(r.from, MAX_IDENTIFIER_CHARS), to: clip(r.to, MAX_IDENTIFIER_CHARS) })),
+  };
+}
+
+/** Depth-first search for a cycle; returns it as a closed list of ids (a → b → a) or undefined. */
+function findCycle(changes: readonly PlannedChange[]): string[] | undefined {
+  const dependsOn = new Map(changes.map((c) => [c.id, c.dependsOn.filter((d) => d !== c.id)]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...stack.slice(stack.indexOf(id)), id];
+    state.set(id, 'visiting');
+    stack.push(id);
+    for (const next of dependsOn.get(id) ?? []) {
+      if (!dependsOn.has(next)) continue;
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const change of changes) {
+    const cycle = visit(change.id);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
