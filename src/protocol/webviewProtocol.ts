@@ -103,6 +103,8 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('openDiff'), id: Id, line: Count.optional() }),
   z.strictObject({ type: z.literal('rerun'), id: Id }),
   z.strictObject({ type: z.literal('apply') }),
+  /** The accepted files and hunks as one unified diff, saved where the user picks. */
+  z.strictObject({ type: z.literal('savePatch') }),
   z.strictObject({ type: z.literal('cancelRun') }),
   z.strictObject({ type: z.literal('showLog') }),
 ]);

@@ -11,6 +11,7 @@ import { createModelProvider } from './modelProvider';
 import { REVIEW_SCHEME, ReviewContentProvider, reviewContentUri } from './proposedContent';
 import { ReviewPanel } from './reviewPanel';
 import { ReviewSession } from './reviewSession';
+import { saveAcceptedAsPatch, type PickPatchTarget, type SavePatchOutcome } from './savePatch';
 import { readSettings } from './settings';
 import { UserFacingError } from './userFacingError';
 import { createVscodeWorkspace } from './vscodeWorkspace';
@@ -188,6 +189,25 @@ export class RefactorController implements vscode.Disposable {
     return outcome;
   }
 
+  /** The accepted changes as one patch file; nothing in the workspace changes except that file. */
+  async savePatch(pick?: PickPatchTarget): Promise<SavePatchOutcome | undefined> {
+    const review = this.review;
+    if (!review) return undefined;
+    if (review.running) {
+      review.notify('warning', 'Wait for the run to finish before saving a patch.');
+      return undefined;
+    }
+    const outcome = await saveAcceptedAsPatch(review, this.paths, pick);
+    if (outcome.kind === 'nothing') review.notify('warning', 'Nothing accepted changes a file: accept files or hunks first.');
+    else if (outcome.kind === 'refused') review.notify('error', `Not saved: ${outcome.reason}`);
+    else if (outcome.kind === 'saved') {
+      const message = `Saved ${outcome.files} ${outcome.files === 1 ? 'file' : 'files'} as a patch to ${outcome.uri.fsPath}; no other file was changed.`;
+      this.log.info(`Save as patch: ${message}`);
+      review.notify('info', message);
+    }
+    return outcome;
+  }
+
   async rerun(id: string): Promise<void> {
     const review = this.review;
     if (!review || !review.has(id)) return;
@@ -234,6 +254,7 @@ export class RefactorController implements vscode.Disposable {
       review,
       {
         apply: async () => void (await this.applyAccepted()),
+        savePatch: async () => void (await this.savePatch()),
         rerun: (id) => this.rerun(id),
         openDiff: (id, line) => this.openDiff(id, line),
         cancelRun: () => this.cancelRun(),

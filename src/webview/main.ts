@@ -119,6 +119,17 @@ function renderHeader(): void {
         },
         'Apply accepted changes',
       ),
+      h(
+        'button',
+        {
+          class: 'secondary',
+          'data-key': 'save-patch',
+          disabled: !session.canApply,
+          title: session.canApply ? 'Save the accepted files and hunks as one unified diff, without changing any file' : 'Available once something is accepted and the run has finished',
+          onClick: () => post({ type: 'savePatch' }),
+        },
+        'Save as patch…',
+      ),
       session.running ? h('button', { class: 'secondary', 'data-key': 'cancel', onClick: () => post({ type: 'cancelRun' }) }, '■ Cancel run') : null,
       h('button', { class: 'secondary', 'data-key': 'log', onClick: () => post({ type: 'showLog' }) }, 'Show log'),
     ),
