@@ -45,6 +45,7 @@ function waitForCtrlC() {
   });
 }
 
+console.log('[npm start] building the extension and compiling the demo model (tsc: up to a minute on a fresh clone)');
 runOrExit('the build', process.execPath, ['esbuild.mjs']);
 // The launcher is TypeScript shared with the tests; tsc emits even when some other file has type
 // errors, so only a missing output is fatal.
