@@ -148,10 +148,17 @@ describe('CLI (dist/cli.js)', function () {
     assert.equal(intoGit.code, 2, intoGit.stderr);
     assert.match(intoGit.stderr, /^refactor-orchestrator: --patch: cannot write the patch there: .*\.git/);
     const withApply = await runCli([...base(), '--patch', path.join(os.tmpdir(), 'x.patch'), '--apply']);
-    assert.equal(withApply.code, 2);
-    assert.match(withApply.stderr, /--patch and --apply exclude each other/);
-    assert.equal(server.requests.length, 0, 'no model request was made');
-    assert.equal(fs.readdirSync(path.join(root, '.git')).length, 0);
+    const gitEntries = fs.readdirSync(path.join(root, '.git'));
+    recordCase(
+      { area: 'Workspace', case: 'CLI --patch aimed into .git/ (a hook path)', expected: 'Usage error (exit 2) before any model request; nothing written into .git/.', suite: 'unit' },
+      `exit ${intoGit.code}; ${intoGit.stderr.split('\n')[0]}; ${server.requests.length} model requests; .git/ holds ${gitEntries.length} entries`,
+      () => {
+        assert.equal(withApply.code, 2);
+        assert.match(withApply.stderr, /--patch and --apply exclude each other/);
+        assert.equal(server.requests.length, 0, 'no model request was made');
+        assert.equal(gitEntries.length, 0);
+      },
+    );
   });
 
   it('--apply writes the proposals and refuses a file that changed on disk meanwhile', async () => {
