@@ -1,9 +1,10 @@
 // The headless CLI: the same core as the extension, over the file system and an OpenAI-compatible
 // server. Results go to stdout (diffs and findings, or one JSON object with --json), progress to
 // stderr. Nothing is written unless --apply is given, and then only inside the workspace, never over
-// a file that changed since it was read.
-import { stat } from 'node:fs/promises';
+// a file that changed since it was read; --patch writes one unified diff instead, and no file.
+import { stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { acceptedPatch, checkPatchTarget } from './core/review/acceptedPatch';
 import { applyChangesToDisk, type DiskChange } from './node/applyToDisk';
 import { CLI_HELP, parseCliArgs, type CliOptions } from './cliArgs';
 import { baseURLProblem, createOpenAIProvider } from './core/llm/openaiProvider';
@@ -36,6 +37,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const root = path.resolve(options.workspace);
   const isDirectory = await stat(root).then((s) => s.isDirectory(), () => false);
   if (!isDirectory) return usageError(`--workspace ${options.workspace} is not a folder`);
+  // Checked before any model call, so a bad target costs nothing.
+  const patchTarget = options.patch === undefined ? undefined : checkPatchTarget(root, options.patch);
+  if (patchTarget && !patchTarget.ok) return usageError(`--patch: ${patchTarget.reason}`);
 
   // A broken base URL is a usage error, caught before any request, rather than a misleading network failure.
   const urlProblem = options.baseURL === undefined ? undefined : baseURLProblem(options.baseURL);
@@ -97,11 +101,12 @@ async function main(argv: readonly string[]): Promise<number> {
     }
 
     const applied = options.apply ? await applyProposals(root, session) : undefined;
+    const patch = patchTarget?.ok ? await writePatch(root, patchTarget.path, session) : undefined;
     if (controller.signal.aborted) return EXIT_INTERRUPTED;
-    if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(session, applied))}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(session, applied, patch))}\n`);
     else printHuman(session);
-    summarise(session, options, applied);
-    return EXIT_OK;
+    summarise(session, options, applied, patch);
+    return patch && 'error' in patch ? EXIT_FAILED : EXIT_OK;
   } finally {
     process.off('SIGINT', onInterrupt);
   }
@@ -117,6 +122,27 @@ async function applyProposals(root: string, session: RefactorSession): Promise<A
   for (const written of outcome.applied) progress(`[applied] ${written}`);
   for (const refused of outcome.refused) progress(`[refused] ${refused.path}: ${refused.reason}`);
   return outcome;
+}
+
+type PatchOutcome = { file: string; files: number } | { file: string; error: string };
+
+/** The proposals --apply would write, as one patch file; the workspace is left as it is. */
+async function writePatch(root: string, target: string, session: RefactorSession): Promise<PatchOutcome> {
+  const proposals = session.files.filter((file) => file.status === 'proposed' && (file.diff !== '' || file.action === 'delete'));
+  const check = checkPatchTarget(root, target, proposals.map((file) => file.path));
+  if (!check.ok) return fail(check.reason);
+  try {
+    await writeFile(check.path, acceptedPatch(proposals.map((file) => ({ path: file.path, original: file.original, proposed: file.proposed }))));
+  } catch (error) {
+    return fail(`could not write the patch to ${check.path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  progress(`[patch] ${proposals.length} file(s) written as one patch to ${check.path}`);
+  return { file: check.path, files: proposals.length };
+
+  function fail(reason: string): PatchOutcome {
+    process.stderr.write(`${NAME}: ${forTerminal(reason)}\n`);
+    return { file: target, error: reason };
+  }
 }
 
 function reportProgress(event: SessionEvent): void {
@@ -161,18 +187,19 @@ function formatFinding(finding: Finding): string {
   return `${finding.path}:${finding.line}: ${finding.severity} ${finding.kind}: ${finding.message}`;
 }
 
-function summarise(session: RefactorSession, options: CliOptions, applied: ApplyOutcome | undefined): void {
+function summarise(session: RefactorSession, options: CliOptions, applied: ApplyOutcome | undefined, patch: PatchOutcome | undefined): void {
   const count = (status: FileChangeState['status']) => session.files.filter((f) => f.status === status).length;
   const tokens = Object.values(session.usage).reduce((sum, u) => sum + u.promptTokens + u.completionTokens, 0);
   const parts = [`${count('proposed')} proposed`, `${count('failed')} failed`, `${session.findings.length} finding(s)`, `${tokens} tokens`];
   if (applied) parts.push(`${applied.applied.length} written`, `${applied.refused.length} refused`);
+  else if (patch && 'files' in patch) parts.push(`patch written to ${patch.file}, no file changed`);
   else if (!options.apply) parts.push('nothing written (use --apply to write)');
   // The closing synthesis, usable as a commit message (stderr: stdout stays a patch to pipe).
   if (!options.json) for (const line of synthesizeChange(session).message.trimEnd().split('\n')) progress(`[synthesis] ${line}`);
   progress(`[summary] ${parts.join(', ')}`);
 }
 
-function jsonResult(session: RefactorSession, applied?: ApplyOutcome) {
+function jsonResult(session: RefactorSession, applied?: ApplyOutcome, patch?: PatchOutcome) {
   return {
     plan: session.plan ?? null,
     files: session.files.map((file) => ({
@@ -191,6 +218,7 @@ function jsonResult(session: RefactorSession, applied?: ApplyOutcome) {
     timings: session.timings,
     ...(session.error !== undefined ? { error: session.error } : {}),
     ...(applied ? { applied: applied.applied, refused: applied.refused } : {}),
+    ...(patch ? { patch } : {}),
   };
 }
 

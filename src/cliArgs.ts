@@ -16,6 +16,8 @@ export interface CliOptions {
   maxFiles?: number;
   timeoutMs: number;
   apply: boolean;
+  /** Write the proposals as one unified diff to this file instead of writing the files. */
+  patch?: string;
   json: boolean;
 }
 
@@ -39,6 +41,8 @@ Options:
   --timeout-ms N           per model request (default: ${DEFAULT_TIMEOUT_MS})
   --apply                  write the proposed changes; a file that changed on disk since it was read
                            is refused (left as it is) and reported
+  --patch FILE             write the proposed changes as one unified diff to FILE (for git apply or
+                           patch -p1) and leave the workspace's files as they are; not with --apply
   --json                   print one JSON object on stdout:
                            { plan, files: [{ path, action, status, diff, error?, findings }], findings, usage, timings }
   --help                   show this help
@@ -67,6 +71,8 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   const request = values.request?.trim();
   if (!workspace) return { kind: 'usage-error', message: 'missing --workspace DIR' };
   if (!request) return { kind: 'usage-error', message: 'missing --request TEXT' };
+  if (values.patch !== undefined && values.apply) return { kind: 'usage-error', message: '--patch and --apply exclude each other: the patch is the change, not written' };
+  if (values.patch !== undefined && values.patch.trim() === '') return { kind: 'usage-error', message: '--patch needs a file name' };
 
   const numbers: { concurrency?: number; maxFiles?: number; timeoutMs?: number } = {};
   for (const [flag, key, raw] of [
@@ -94,6 +100,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
     json: values.json ?? false,
   };
   if (values['base-url']) options.baseURL = values['base-url'];
+  if (values.patch !== undefined) options.patch = values.patch;
   if (numbers.concurrency !== undefined) options.concurrency = numbers.concurrency;
   if (numbers.maxFiles !== undefined) options.maxFiles = numbers.maxFiles;
   return { kind: 'run', options };
@@ -116,6 +123,7 @@ function parse(argv: readonly string[]) {
       'max-files': { type: 'string' },
       'timeout-ms': { type: 'string' },
       apply: { type: 'boolean' },
+      patch: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

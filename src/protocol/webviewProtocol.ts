@@ -108,6 +108,8 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('copyCommitMessage') }),
   z.strictObject({ type: z.literal('rerun'), id: Id }),
   z.strictObject({ type: z.literal('apply') }),
+  /** The accepted files and hunks as one unified diff, saved where the user picks. */
+  z.strictObject({ type: z.literal('savePatch') }),
   z.strictObject({ type: z.literal('cancelRun') }),
   z.strictObject({ type: z.literal('showLog') }),
 ]);
@@ -130,3 +132,18 @@ export function parseFromWebview(value: unknown): ParseResult<FromWebview> {
 export function parseToWebview(value: unknown): ParseResult<ToWebview> {
   return parseWith(ToWebviewSchema, value);
 }
+
+// What the review webview keeps across hide/show (getState/setState). It comes back from storage an
+// earlier version of the script may have written, so it is validated like a message.
+
+const CardUiStateSchema = z.object({ expanded: z.boolean(), lineBudget: z.number().int().min(1).max(10_000_000) });
+
+export const SavedUiStateSchema = z.object({
+  /** Per change id. */
+  cards: z.record(z.string().min(1).max(64), CardUiStateSchema),
+  /** Change ids whose diff size has been seen, so the collapsed-or-open default is not applied again. */
+  sized: z.array(z.string().min(1).max(64)),
+  /** Undefined until the user (or the default for the plan's length) has decided. */
+  planOpen: z.boolean().optional(),
+});
+export type SavedUiState = z.infer<typeof SavedUiStateSchema>;

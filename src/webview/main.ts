@@ -1,18 +1,23 @@
 // The review webview. It renders what the extension sends and sends back what the user decides; the
 // extension owns all state (decisions included), so a reload just asks for everything again. Every
 // message is validated against the shared protocol; invalid ones are dropped. Files are named only by
-// their change ids.
+// their change ids. Only the view's own state (expanded cards, "Show more", the plan open or closed)
+// is kept here, and saved with setState so it survives hide/show (see uiState.ts).
 import { parseToWebview, type FileView, type FindingView, type FromWebview, type HunkView, type SessionView, type ToWebview } from '../protocol/webviewProtocol';
 import { h, replaceChildrenKeepingFocus, type Child } from './dom';
 import { COLLAPSE_ABOVE_LINES, LINES_PER_BATCH, diffLineCount, findingSummaryItem, renderCardContent, type CardActions, type CardUiState } from './fileCard';
+import { restoreUiState, type SavedUiState } from './uiState';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
+  getState(): unknown;
+  setState(state: SavedUiState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const post = (message: FromWebview): void => vscode.postMessage(message);
+const saved = restoreUiState(vscode.getState());
 
 const state = {
   session: undefined as SessionView | undefined,
@@ -20,9 +25,10 @@ const state = {
   files: new Map<string, FileView>(),
   hunks: new Map<string, { version: number; hunks: HunkView[] }>(),
   findings: [] as FindingView[],
-  ui: new Map<string, CardUiState>(),
+  ui: new Map<string, CardUiState>(Object.entries(saved.cards)),
   /** Files whose diff size has been seen once (decides collapsed or open at first sight only). */
-  sized: new Set<string>(),
+  sized: new Set<string>(saved.sized),
+  planOpen: saved.planOpen,
   notice: undefined as { level: 'info' | 'warning' | 'error'; message: string } | undefined,
 };
 
@@ -45,13 +51,20 @@ const actions: CardActions = {
   toggle: (id) => {
     const ui = uiFor(id);
     ui.expanded = !ui.expanded;
+    saveUiState();
     renderCard(id);
   },
   showMore: (id) => {
     uiFor(id).lineBudget += LINES_PER_BATCH;
+    saveUiState();
     renderCard(id);
   },
 };
+
+/** Kept by VS Code while the panel is hidden and handed back when its script starts again. */
+function saveUiState(): void {
+  vscode.setState({ cards: Object.fromEntries(state.ui), sized: [...state.sized], ...(state.planOpen === undefined ? {} : { planOpen: state.planOpen }) });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Layout: static sections filled in by the render functions below.
@@ -107,6 +120,17 @@ function renderHeader(): void {
         },
         'Apply accepted changes',
       ),
+      h(
+        'button',
+        {
+          class: 'secondary',
+          'data-key': 'save-patch',
+          disabled: !session.canApply,
+          title: session.canApply ? 'Save the accepted files and hunks as one unified diff, without changing any file' : 'Available once something is accepted and the run has finished',
+          onClick: () => post({ type: 'savePatch' }),
+        },
+        'Save as patch…',
+      ),
       session.running ? h('button', { class: 'secondary', 'data-key': 'cancel', onClick: () => post({ type: 'cancelRun' }) }, '■ Cancel run') : null,
       h('button', { class: 'secondary', 'data-key': 'all-diffs', disabled: proposed === 0, title: 'Every proposed file in VS Code\'s multi-file diff editor', onClick: () => post({ type: 'openAllDiffs' }) }, 'Open all diffs'),
       h('button', { class: 'secondary', 'data-key': 'log', onClick: () => post({ type: 'showLog' }) }, 'Show log'),
@@ -142,7 +166,13 @@ function renderPlan(): void {
   }
   const details = h(
     'details',
-    {},
+    {
+      onToggle: () => {
+        if (state.planOpen === details.open) return;
+        state.planOpen = details.open;
+        saveUiState();
+      },
+    },
     h('summary', {}, h('h2', {}, `Plan — ${plan.changes.length} ${plan.changes.length === 1 ? 'change' : 'changes'}`)),
     h(
       'ol',
@@ -162,9 +192,8 @@ function renderPlan(): void {
       ),
     ),
   );
-  // A short plan starts open; after that the user's choice stays.
-  const previous = planSection.querySelector('details');
-  details.open = previous ? previous.open : plan.changes.length <= 8;
+  // A short plan starts open; after that the user's choice stays, across hide/show too.
+  details.open = state.planOpen ?? plan.changes.length <= 8;
   planSection.replaceChildren(h('p', { class: 'plan-summary' }, plan.summary), details);
 }
 
@@ -227,6 +256,7 @@ function jumpToCard(id: string): void {
   const ui = uiFor(id);
   if (!ui.expanded) {
     ui.expanded = true;
+    saveUiState();
     renderCard(id);
   }
   card.scrollIntoView({ block: 'start' });
@@ -261,6 +291,7 @@ function receive(message: ToWebview): void {
       if (!state.sized.has(message.id)) {
         state.sized.add(message.id);
         ui.expanded = diffLineCount(message.hunks) <= COLLAPSE_ABOVE_LINES;
+        saveUiState();
       }
       renderCard(message.id);
       return;

@@ -91,7 +91,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   fs.mkdirSync(extensionsDir, { recursive: true });
   // A restricted window gets its trust settings from the caller (see suiteVariants.mjs).
   const trust = options.restricted ? {} : { 'security.workspace.trust.enabled': false };
-  const settings = JSON.stringify({ 'workbench.startupEditor': 'none', ...trust, 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.tips.enabled': false, ...options.userSettings }, null, 2);
+  // These hosts run offline: the JSON schemas VS Code would download for tsconfig.json and
+  // package.json could only fail, as a problem on those files that has nothing to do with them.
+  const offline = { 'json.schemaDownload.enable': false };
+  const settings = JSON.stringify({ 'workbench.startupEditor': 'none', ...trust, 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.tips.enabled': false, ...offline, ...options.userSettings }, null, 2);
   // The workbench is a remote window: machine-scoped settings (our endpoint and models) are read
   // from the Machine settings there, the rest from User settings.
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), settings);

@@ -1,7 +1,8 @@
 // An offline stand-in model for `npm start` and the end-to-end tests, served by the loopback fake
 // OpenAI server: it really carries out identifier renames ("rename `UserStore` to
-// `AccountRepository`") by reading the workspace on disk, and says plainly that it can do nothing
-// else. It makes the extension demonstrable on a fresh machine with no key and no model server.
+// `AccountRepository`") by reading the workspace on disk, code and Markdown alike (a rename that left
+// the README behind would be flagged by the consistency checks), and says plainly that it can do
+// nothing else. It makes the extension demonstrable on a fresh machine with no key and no model server.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jsonReply, startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
@@ -22,7 +23,7 @@ function filesUnder(root: string, dir = ''): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = dir ? `${dir}/${entry.name}` : entry.name;
     if (entry.isDirectory()) return SKIP_DIRS.has(entry.name) ? [] : filesUnder(root, relative);
-    return entry.isFile() && /\.(ts|tsx|js|jsx|mjs|cjs)$/.test(entry.name) && !entry.name.startsWith('.env') ? [relative] : [];
+    return entry.isFile() && /\.(ts|tsx|js|jsx|mjs|cjs|md)$/.test(entry.name) && !entry.name.startsWith('.env') ? [relative] : [];
   });
 }
 

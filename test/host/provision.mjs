@@ -32,16 +32,19 @@ function describeHost() {
     codeServerVersion: CODE_SERVER_VERSION,
     nodeBinary: path.join(nodeDir, 'bin', 'node'),
     codeServerEntry: path.join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
-    chromiumPath: process.env.RO_CHROMIUM ?? '/usr/bin/chromium',
+    chromiumPath: process.env.RO_CHROMIUM || '/usr/bin/chromium',
   };
 }
 
-/** Debian packages cannot be installed from here without root and a prompt, so say what to run. */
-function requireSystemPackages(host) {
+/**
+ * Debian packages cannot be installed from here without root and a prompt, so say what to run
+ * (test/host/bootstrap.mjs installs them first under `npm start` and `npm test` when it can).
+ */
+function requireSystemPackages(host, browser) {
   const missing = [];
-  if (!fs.existsSync(host.chromiumPath)) missing.push('chromium');
-  // code-server's `kerberos` native module compiles against these headers.
-  if (!fs.existsSync('/usr/include/krb5.h') && !fs.existsSync('/usr/include/krb5/krb5.h')) missing.push('libkrb5-dev');
+  if (browser && !fs.existsSync(host.chromiumPath)) missing.push('chromium');
+  // code-server's `kerberos` native module compiles against these headers, once.
+  if (!isProvisioned(host) && !fs.existsSync('/usr/include/krb5.h') && !fs.existsSync('/usr/include/krb5/krb5.h')) missing.push('libkrb5-dev');
   if (missing.length > 0) {
     throw new Error(`the test host needs Debian packages that are missing. Run:\n  sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\n(.ci/run does this on CI)`);
   }
@@ -72,13 +75,14 @@ function npmCli() {
 
 /**
  * Installs what is missing and returns where everything is.
- * @param {{ log?: (message: string) => void }} [options]
+ * `browser: false` (for `npm start`, which opens no browser itself) does not ask for Chromium.
+ * @param {{ log?: (message: string) => void, browser?: boolean }} [options]
  * @returns {TestHost}
  */
-export function provisionTestHost({ log = (message) => console.log(`[provision] ${message}`) } = {}) {
+export function provisionTestHost({ log = (message) => console.log(`[provision] ${message}`), browser = true } = {}) {
   const started = Date.now();
   const host = describeHost();
-  requireSystemPackages(host);
+  requireSystemPackages(host, browser);
   if (!isProvisioned(host)) {
     // No marker means no install finished here. Re-running code-server's install scripts over a
     // half-built tree fails in node-gyp (seen after an interrupted run), so start clean.

@@ -3,13 +3,15 @@
 // use) on 127.0.0.1, with the URL printed. Stays in the foreground until Ctrl+C.
 //
 // Model: RO_BASE_URL (+ RO_MODEL) and OPENAI_API_KEY from the environment are passed to the
-// extension; without them, the offline demo model (renames only) is started and used.
+// extension (an empty one counts as unset); without them, the offline demo model (renames only) is
+// started and used. test/host/bootstrap.mjs runs first (see package.json) and installs what is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provisionTestHost } from './provision.mjs';
+import { extensionEnv, modelSettings, wantsDemoModel } from './startSettings.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -32,19 +34,6 @@ async function startDemoModel(workspace) {
   return { baseURL: server.baseURL, model: 'offline-demo', stop: () => server.close() };
 }
 
-/** User settings that point the extension at the model from the environment, if any. */
-function modelSettings(endpoint) {
-  const settings = {};
-  const baseUrl = process.env.RO_BASE_URL ?? endpoint?.baseURL;
-  const model = process.env.RO_MODEL ?? endpoint?.model;
-  if (baseUrl) {
-    settings['refactorOrchestrator.provider'] = 'openai-compatible';
-    settings['refactorOrchestrator.baseUrl'] = baseUrl;
-  }
-  if (model) settings['refactorOrchestrator.model'] = model;
-  return settings;
-}
-
 function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
@@ -56,6 +45,7 @@ function waitForCtrlC() {
   });
 }
 
+console.log('[npm start] building the extension and compiling the demo model (tsc: up to a minute on a fresh clone)');
 runOrExit('the build', process.execPath, ['esbuild.mjs']);
 // The launcher is TypeScript shared with the tests; tsc emits even when some other file has type
 // errors, so only a missing output is fatal.
@@ -69,9 +59,9 @@ const { copyWorkspace, startCodeServer } = require(launcher);
 
 // A copy, so accepting a refactoring never edits the checked-in fixture.
 const workspace = copyWorkspace();
-const endpoint = process.env.RO_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startDemoModel(workspace);
-const settings = modelSettings(endpoint);
-const env = endpoint && !process.env.OPENAI_API_KEY ? { OPENAI_API_KEY: 'demo' } : {};
+const endpoint = wantsDemoModel(process.env) ? await startDemoModel(workspace) : undefined;
+const settings = modelSettings(process.env, endpoint);
+const env = extensionEnv(process.env, endpoint);
 
 let stop;
 if (onPath('code')) {
@@ -92,7 +82,8 @@ if (onPath('code')) {
     if (code.exitCode === null) code.kill();
   };
 } else {
-  const host = provisionTestHost();
+  // No browser here: the user opens the printed URL in their own.
+  const host = provisionTestHost({ browser: false });
   const port = process.env.PORT ? Number(process.env.PORT) : undefined;
   const server = await startCodeServer({ workspace, host, userSettings: settings, env, ...(port ? { port } : {}) });
   console.log(`\nRefactor Orchestrator in code-server: ${server.folderUrl}`);

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
 import { recordCase } from './robustness/caseTable';
@@ -111,6 +113,54 @@ describe('CLI (dist/cli.js)', function () {
     assert.deepEqual(result.findings.map((f) => [f.path, f.line]), [['src/app.ts', 2]]);
     assert.equal(result.usage.worker?.requests, 3);
     assert.ok(result.timings.finishedAt >= result.timings.startedAt);
+  });
+
+  it('--patch FILE writes the proposals as one patch that git applies cleanly, and no file', async () => {
+    const before = await snapshot(root);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-cli-patch-'));
+    try {
+      const patchFile = path.join(out, 'rename.patch');
+      const run = await runCli([...base(), '--patch', patchFile]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(await snapshot(root), before, 'the workspace is left as it is');
+      assert.match(run.stderr, /\[summary\] .*patch written to .*rename\.patch, no file changed/);
+      const patch = fs.readFileSync(patchFile, 'utf8');
+      assert.deepEqual([...patch.matchAll(/^\+\+\+ b\/(.+)$/gm)].map((m) => m[1]), ['src/store.ts', 'src/app.ts', 'notes.md']);
+
+      // A git repository of the originals takes the patch and ends with exactly the proposals.
+      const repo = path.join(out, 'repo');
+      fs.cpSync(root, repo, { recursive: true });
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, stdio: 'pipe' });
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'originals');
+      git('apply', '--check', patchFile);
+      git('apply', patchFile);
+      assert.equal(fs.readFileSync(path.join(repo, 'src/store.ts'), 'utf8'), renamed(storeTs));
+      assert.equal(fs.readFileSync(path.join(repo, 'src/app.ts'), 'utf8'), renamed(appTs));
+      assert.equal(fs.readFileSync(path.join(repo, 'notes.md'), 'utf8'), renamed(notesMd));
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('--patch refuses a target inside .git/ (or with --apply) before asking the model anything', async () => {
+    fs.mkdirSync(path.join(root, '.git'));
+    const intoGit = await runCli([...base(), '--patch', path.join(root, '.git', 'hooks-pre-commit')]);
+    assert.equal(intoGit.code, 2, intoGit.stderr);
+    assert.match(intoGit.stderr, /^refactor-orchestrator: --patch: cannot write the patch there: .*\.git/);
+    const withApply = await runCli([...base(), '--patch', path.join(os.tmpdir(), 'x.patch'), '--apply']);
+    const gitEntries = fs.readdirSync(path.join(root, '.git'));
+    recordCase(
+      { area: 'Workspace', case: 'CLI --patch aimed into .git/ (a hook path)', expected: 'Usage error (exit 2) before any model request; nothing written into .git/.', suite: 'unit' },
+      `exit ${intoGit.code}; ${intoGit.stderr.split('\n')[0]}; ${server.requests.length} model requests; .git/ holds ${gitEntries.length} entries`,
+      () => {
+        assert.equal(withApply.code, 2);
+        assert.match(withApply.stderr, /--patch and --apply exclude each other/);
+        assert.equal(server.requests.length, 0, 'no model request was made');
+        assert.equal(gitEntries.length, 0);
+      },
+    );
   });
 
   it('--apply writes the proposals and refuses a file that changed on disk meanwhile', async () => {

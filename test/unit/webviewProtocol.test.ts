@@ -48,6 +48,7 @@ describe('webview protocol', () => {
         { type: 'openAllDiffs' },
         { type: 'rerun', id: 'c3' },
         { type: 'apply' },
+        { type: 'savePatch' },
         { type: 'cancelRun' },
         { type: 'showLog' },
       ];
@@ -81,6 +82,8 @@ describe('webview protocol', () => {
       assert.equal(parseFromWebview({ type: 'setFileDecision', path: 'src/a.ts', decision: 'accepted' }).ok, false);
       assert.equal(parseFromWebview({ type: 'setFileDecision', id: 'c1', path: 'src/a.ts', decision: 'accepted' }).ok, false);
       assert.equal(parseFromWebview({ type: 'apply', paths: ['.vscode/settings.json'] }).ok, false);
+      // The patch goes where the user picks in VS Code's own dialog, never where the webview says.
+      assert.equal(parseFromWebview({ type: 'savePatch', target: '.git/hooks/pre-commit' }).ok, false);
     });
 
     it('says what was wrong, for the log', () => {

@@ -12,6 +12,7 @@ import { FindingDiagnostics } from './findingDiagnostics';
 import { REVIEW_SCHEME, ReviewContentProvider, reviewContentUri } from './proposedContent';
 import { ReviewPanel } from './reviewPanel';
 import { ReviewSession } from './reviewSession';
+import { saveAcceptedAsPatch, type PickPatchTarget, type SavePatchOutcome } from './savePatch';
 
 /** What a run hands to the review: its session, and what re-running one of its files needs. */
 export interface StartedRun {
@@ -132,6 +133,25 @@ export class ReviewController implements vscode.Disposable {
     return outcome;
   }
 
+  /** The accepted changes as one patch file; nothing in the workspace changes except that file. */
+  async savePatch(pick?: PickPatchTarget): Promise<SavePatchOutcome | undefined> {
+    const review = this.currentReview;
+    if (!review) return undefined;
+    if (review.running) {
+      review.notify('warning', 'Wait for the run to finish before saving a patch.');
+      return undefined;
+    }
+    const outcome = await saveAcceptedAsPatch(review, this.paths, pick);
+    if (outcome.kind === 'nothing') review.notify('warning', 'Nothing accepted changes a file: accept files or hunks first.');
+    else if (outcome.kind === 'refused') review.notify('error', `Not saved: ${outcome.reason}`);
+    else if (outcome.kind === 'saved') {
+      const message = `Saved ${outcome.files} ${outcome.files === 1 ? 'file' : 'files'} as a patch to ${outcome.uri.fsPath}; no other file was changed.`;
+      this.log.info(`Save as patch: ${message}`);
+      review.notify('info', message);
+    }
+    return outcome;
+  }
+
   async rerun(id: string): Promise<void> {
     const review = this.currentReview;
     if (!review || !review.has(id)) return;
@@ -224,6 +244,7 @@ export class ReviewController implements vscode.Disposable {
       scope.review,
       {
         apply: async () => void (await this.applyAccepted()),
+        savePatch: async () => void (await this.savePatch()),
         rerun: (id) => this.rerun(id),
         openDiff: (id, line) => this.openDiff(id, line),
         openAllDiffs: () => this.openAllDiffs(),

@@ -10,6 +10,7 @@ import type { ReviewSession } from './reviewSession';
 
 export interface ReviewActions {
   apply(): Promise<void>;
+  savePatch(): Promise<void>;
   rerun(id: string): Promise<void>;
   openDiff(id: string, line?: number): Promise<void>;
   openAllDiffs(): Promise<void>;
@@ -114,6 +115,9 @@ export class ReviewPanel implements vscode.Disposable {
         return;
       case 'apply':
         await this.actions.apply();
+        return;
+      case 'savePatch':
+        await this.actions.savePatch();
         return;
       case 'cancelRun':
         this.actions.cancelRun();
