@@ -13,6 +13,7 @@ import type { Finding } from './core/schemas';
 import type { FileChangeState, RefactorSession, SessionEvent } from './core/session';
 import { forTerminal } from './core/displayText';
 import { diffStat } from './core/unifiedDiff';
+import { describePartialRun, partialRunSummary } from './core/partialRun';
 
 const NAME = 'refactor-orchestrator';
 /** Files larger than this are left out of what the planner sees and what the workers may edit. */
@@ -94,6 +95,16 @@ async function main(argv: readonly string[]): Promise<number> {
       if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(session))}\n`);
       return EXIT_FAILED;
     }
+
+    // Writing the files that succeeded while others failed would leave the refactoring half done.
+    const partial = describePartialRun(session.plan, session.files);
+    if (options.apply && partial && !options.allowPartial) {
+      if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(session))}\n`);
+      const rest = partial.planned - partial.failed.length;
+      process.stderr.write(`${NAME}: ${forTerminal(partialRunSummary(partial))}; nothing written (pass --allow-partial to write the other ${rest} anyway)\n`);
+      return EXIT_FAILED;
+    }
+    if (options.apply && partial) progress(`[warn] ${partialRunSummary(partial)}; writing the other ${partial.planned - partial.failed.length} (--allow-partial)`);
 
     const applied = options.apply ? await applyProposals(root, session) : undefined;
     if (controller.signal.aborted) return EXIT_INTERRUPTED;
