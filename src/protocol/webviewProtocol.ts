@@ -81,6 +81,11 @@ export const SessionViewSchema = z.object({
   running: z.boolean(),
   /** Apply is possible: the run has settled and at least one file has accepted changes. */
   canApply: z.boolean(),
+  /**
+   * Set when the run has settled with some planned files failed: applying the rest would leave the
+   * refactoring half done, so Apply asks for a confirmation (`apply` with `allowPartial`).
+   */
+  partial: z.object({ planned: Count, failed: z.array(Text), summary: Text }).optional(),
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;
 
@@ -102,7 +107,8 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setAllDecisions'), decision: z.enum(['accepted', 'rejected']) }),
   z.strictObject({ type: z.literal('openDiff'), id: Id, line: Count.optional() }),
   z.strictObject({ type: z.literal('rerun'), id: Id }),
-  z.strictObject({ type: z.literal('apply') }),
+  /** `allowPartial`: the user confirmed applying although planned files failed. */
+  z.strictObject({ type: z.literal('apply'), allowPartial: z.literal(true).optional() }),
   z.strictObject({ type: z.literal('cancelRun') }),
   z.strictObject({ type: z.literal('showLog') }),
 ]);

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { startRefactor } from '../core/orchestrator';
 import type { SessionEvent, SessionStage } from '../core/session';
+import { partialRunSummary } from '../core/partialRun';
 import { applyAcceptedChanges, type ApplyOutcome } from './applyAccepted';
 import { FindingDiagnostics } from './findingDiagnostics';
 import { createModelProvider } from './modelProvider';
@@ -166,12 +167,26 @@ export class RefactorController implements vscode.Disposable {
     this.runAbort?.abort();
   }
 
-  async applyAccepted(): Promise<ApplyOutcome | undefined> {
+  /**
+   * Applies the accepted files and hunks. A run in which planned files failed is applied only with
+   * `allowPartial` (the review's "Apply … anyway" confirmation): otherwise nothing is written and the
+   * outcome says why. The confirmation lives in the webview rather than a modal dialog, which would
+   * leave a scripted caller waiting on a dialog nobody answers.
+   */
+  async applyAccepted(options: { allowPartial?: boolean } = {}): Promise<ApplyOutcome | undefined> {
     const review = this.review;
     if (!review) return undefined;
     if (review.running) {
       review.notify('warning', 'Wait for the run to finish before applying.');
       return undefined;
+    }
+    const partial = review.partialRun();
+    if (partial && !options.allowPartial) {
+      const rest = partial.planned - partial.failed.length;
+      const message = `${partialRunSummary(partial)}. Nothing was applied; choose “Apply ${rest} of ${partial.planned} anyway” to apply the rest.`;
+      this.log.info(`Apply: ${message}`);
+      review.notify('warning', message);
+      return { applied: [], stale: [], refused: [], saved: false, message, partialRefused: true };
     }
     this.applying = true;
     let outcome: ApplyOutcome;
@@ -233,7 +248,7 @@ export class RefactorController implements vscode.Disposable {
       this.context.extensionUri,
       review,
       {
-        apply: async () => void (await this.applyAccepted()),
+        apply: async (allowPartial) => void (await this.applyAccepted({ allowPartial })),
         rerun: (id) => this.rerun(id),
         openDiff: (id, line) => this.openDiff(id, line),
         cancelRun: () => this.cancelRun(),

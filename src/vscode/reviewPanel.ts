@@ -8,7 +8,8 @@ import { parseFromWebview, type FromWebview, type ToWebview } from '../protocol/
 import type { ReviewSession } from './reviewSession';
 
 export interface ReviewActions {
-  apply(): Promise<void>;
+  /** `allowPartial`: the user confirmed applying although planned files failed. */
+  apply(allowPartial: boolean): Promise<void>;
   rerun(id: string): Promise<void>;
   openDiff(id: string, line?: number): Promise<void>;
   cancelRun(): void;
@@ -105,7 +106,7 @@ export class ReviewPanel implements vscode.Disposable {
         await this.actions.rerun(message.id);
         return;
       case 'apply':
-        await this.actions.apply();
+        await this.actions.apply(message.allowPartial === true);
         return;
       case 'cancelRun':
         this.actions.cancelRun();

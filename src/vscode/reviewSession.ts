@@ -4,6 +4,7 @@
 // what the user accepted is no longer what would be written.
 import * as vscode from 'vscode';
 import { rerunFile, type RefactorOptions } from '../core/orchestrator';
+import { describePartialRun, partialRunSummary, type PartialRun } from '../core/partialRun';
 import { computeHunks, type ReviewHunk } from '../core/reviewHunks';
 import type { FileChangeState, RefactorSession } from '../core/session';
 import type { FileView, FindingView, ReviewDecision, SessionView } from '../protocol/webviewProtocol';
@@ -115,6 +116,11 @@ export class ReviewSession implements vscode.Disposable {
       result.push({ file, acceptedHunks: new Set(review.accepted), hunks: this.hunks(file.id) });
     }
     return result;
+  }
+
+  /** Once the run has settled: the planned files that failed, when some (not all) did. */
+  partialRun(): PartialRun | undefined {
+    return this.running ? undefined : describePartialRun(this.session.plan, this.session.files);
   }
 
   markStale(id: string): void {
@@ -240,7 +246,13 @@ export class ReviewSession implements vscode.Disposable {
       elapsedMs: Math.max(0, end - session.timings.startedAt),
       running: this.running,
       canApply: !this.running && this.acceptedFiles().length > 0,
+      ...this.partialView(),
     };
+  }
+
+  private partialView(): Pick<SessionView, 'partial'> {
+    const partial = this.partialRun();
+    return partial ? { partial: { planned: partial.planned, failed: partial.failed, summary: partialRunSummary(partial) } } : {};
   }
 
   findingViews(): FindingView[] {
