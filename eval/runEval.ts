@@ -30,6 +30,8 @@ export interface TaskResult {
   files: { planned: number; proposed: number; reference: number };
   tokens: { prompt: number; completion: number };
   wallMs: number;
+  /** What the verifier and the deterministic checks reported, as "path:line kind: message". */
+  findings: string[];
   /** Whether the result equals the reference solution byte for byte (informative; the checker decides). */
   matchesReference: boolean;
 }
@@ -58,6 +60,7 @@ export async function runTask(task: LoadedTask, endpoint: EvalEndpoint, signal: 
       files: { planned: session.files.length, proposed: session.files.filter((file) => file.status === 'proposed').length, reference: task.reference.modified.length + task.reference.created.length + task.reference.deleted.length },
       tokens: { prompt: usage.reduce((sum, u) => sum + u.promptTokens, 0), completion: usage.reduce((sum, u) => sum + u.completionTokens, 0) },
       wallMs,
+      findings: session.findings.map((finding) => `${finding.path}:${finding.line} ${finding.kind}: ${finding.message}`),
     };
     if (session.stage !== 'done') return { ...base, passed: false, why: `run ${session.stage}: ${session.error ?? 'no reason given'}`, matchesReference: false };
     const partial = describePartialRun(session.plan, session.files);

@@ -1,7 +1,7 @@
 import isPlainRecord from '@internal/utils/isPlainObject'
 import vm from 'vm'
 
-describe('isPlainObject', () => {
+describe('isPlainRecord', () => {
   it('returns true only if plain object', () => {
     const sandbox = { fromAnotherRealm: false }
     vm.runInNewContext('fromAnotherRealm = {}', sandbox)
