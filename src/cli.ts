@@ -15,6 +15,7 @@ import type { FileChangeState, RefactorSession, SessionEvent } from './core/engi
 import { synthesizeChange } from './core/review/synthesis';
 import { forTerminal } from './core/workspace/displayText';
 import { diffStat } from './core/edit/unifiedDiff';
+import { describePartialRun, partialRunSummary } from './core/review/partialRun';
 
 const NAME = 'refactor-orchestrator';
 /** Files larger than this are left out of what the planner sees and what the workers may edit. */
@@ -99,6 +100,16 @@ async function main(argv: readonly string[]): Promise<number> {
       if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(session))}\n`);
       return EXIT_FAILED;
     }
+
+    // Writing the files that succeeded while others failed would leave the refactoring half done.
+    const partial = describePartialRun(session.plan, session.files);
+    if (options.apply && partial && !options.allowPartial) {
+      if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(session))}\n`);
+      const rest = partial.planned - partial.failed.length;
+      process.stderr.write(`${NAME}: ${forTerminal(partialRunSummary(partial))}; nothing written (pass --allow-partial to write the other ${rest} anyway)\n`);
+      return EXIT_FAILED;
+    }
+    if (options.apply && partial) progress(`[warn] ${partialRunSummary(partial)}; writing the other ${partial.planned - partial.failed.length} (--allow-partial)`);
 
     const applied = options.apply ? await applyProposals(root, session) : undefined;
     const patch = patchTarget?.ok ? await writePatch(root, patchTarget.path, session) : undefined;

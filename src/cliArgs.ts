@@ -18,6 +18,8 @@ export interface CliOptions {
   apply: boolean;
   /** Write the proposals as one unified diff to this file instead of writing the files. */
   patch?: string;
+  /** With --apply: write the proposed files even though other planned files failed. */
+  allowPartial: boolean;
   json: boolean;
 }
 
@@ -40,7 +42,10 @@ Options:
   --max-files N            most files a plan may change (default: 50)
   --timeout-ms N           per model request (default: ${DEFAULT_TIMEOUT_MS})
   --apply                  write the proposed changes; a file that changed on disk since it was read
-                           is refused (left as it is) and reported
+                           is refused (left as it is) and reported; a run in which planned files
+                           failed is not applied (exit 1) unless --allow-partial is given
+  --allow-partial          with --apply: write the files that succeeded even though others failed,
+                           leaving the refactoring half done
   --patch FILE             write the proposed changes as one unified diff to FILE (for git apply or
                            patch -p1) and leave the workspace's files as they are; not with --apply
   --json                   print one JSON object on stdout:
@@ -53,8 +58,8 @@ servers usually need none). Progress goes to stderr.
 Exit status:
   0    the run completed; files that failed (or were refused by --apply) are listed, and the run
        still counts as completed as long as at least one change was proposed
-  1    the run failed: no usable plan, every change failed, or the server could not be used
-       (one line on stderr says why)
+  1    the run failed: no usable plan, every change failed, or the server could not be used; or
+       --apply met failed files without --allow-partial and wrote nothing (one line on stderr says why)
   2    usage error (unknown flag, missing --workspace/--request, bad number, no API key)
   130  interrupted (Ctrl+C); nothing was written`;
 
@@ -97,8 +102,10 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
     },
     timeoutMs: numbers.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     apply: values.apply ?? false,
+    allowPartial: values['allow-partial'] ?? false,
     json: values.json ?? false,
   };
+  if (options.allowPartial && !options.apply) return { kind: 'usage-error', message: '--allow-partial only applies with --apply' };
   if (values['base-url']) options.baseURL = values['base-url'];
   if (values.patch !== undefined) options.patch = values.patch;
   if (numbers.concurrency !== undefined) options.concurrency = numbers.concurrency;
@@ -124,6 +131,7 @@ function parse(argv: readonly string[]) {
       'timeout-ms': { type: 'string' },
       apply: { type: 'boolean' },
       patch: { type: 'string' },
+      'allow-partial': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -81,8 +81,11 @@ written out — never elide code with comments like "// ... rest of code unchang
 the file's formatting, indentation and style; change only what the change requires.`,
   search_replace: `Reply with JSON {"edits": [{"search": ..., "replace": ...}], "summary": ...}. Each "search" is a block
 of consecutive lines copied EXACTLY from the current file (same spelling and indentation), long enough
-to match in exactly one place; "replace" is what those lines become. Edits are applied in order, each
-to the result of the previous one. Never elide code in "replace". Use as few, small edits as you can.`,
+to match in exactly one place; "replace" is what those lines become. List the edits in file order, top
+to bottom: they are applied in that order, each to the result of the previous one, and a search that
+matches several places is taken at its first match after the previous edit (to change every occurrence
+of a block, repeat the same edit once per occurrence). Never elide code in "replace". Use as few, small
+edits as you can.`,
 };
 
 export function workerSystemPrompt(specialist: Specialist, format: WorkerFormat): string {

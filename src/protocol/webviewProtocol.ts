@@ -84,6 +84,11 @@ export const SessionViewSchema = z.object({
   canApply: z.boolean(),
   /** The run's closing synthesis (also the commit message), once it has settled. */
   synthesis: z.string().max(200_000).optional(),
+  /**
+   * Set when the run has settled with some planned files failed: applying the rest would leave the
+   * refactoring half done, so Apply asks for a confirmation (`apply` with `allowPartial`).
+   */
+  partial: z.object({ planned: Count, failed: z.array(Text), summary: Text }).optional(),
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;
 
@@ -107,7 +112,8 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('openAllDiffs') }),
   z.strictObject({ type: z.literal('copyCommitMessage') }),
   z.strictObject({ type: z.literal('rerun'), id: Id }),
-  z.strictObject({ type: z.literal('apply') }),
+  /** `allowPartial`: the user confirmed applying although planned files failed. */
+  z.strictObject({ type: z.literal('apply'), allowPartial: z.literal(true).optional() }),
   /** The accepted files and hunks as one unified diff, saved where the user picks. */
   z.strictObject({ type: z.literal('savePatch') }),
   z.strictObject({ type: z.literal('cancelRun') }),

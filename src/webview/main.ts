@@ -30,6 +30,8 @@ const state = {
   sized: new Set<string>(saved.sized),
   planOpen: saved.planOpen,
   notice: undefined as { level: 'info' | 'warning' | 'error'; message: string } | undefined,
+  /** A first click on Apply in a partial run arms it; the second click ("Apply N of M anyway") applies. */
+  applyArmed: false,
 };
 
 const STAGE_TEXT: Record<SessionView['stage'], string> = {
@@ -104,22 +106,13 @@ function renderHeader(): void {
       h('span', { class: 'elapsed', 'aria-label': 'Elapsed time' }, formatElapsed(currentElapsed())),
     ),
     session.error ? h('p', { class: 'error-text', role: 'alert' }, session.error) : null,
+    session.partial ? partialWarning(session.partial, state.applyArmed) : null,
     h(
       'div',
       { class: 'toolbar', role: 'toolbar', 'aria-label': 'Review actions' },
       h('button', { class: 'secondary', 'data-key': 'accept-all', disabled: proposed === 0, onClick: () => post({ type: 'setAllDecisions', decision: 'accepted' }) }, '✓ Accept all'),
       h('button', { class: 'secondary', 'data-key': 'reject-all', disabled: proposed === 0, onClick: () => post({ type: 'setAllDecisions', decision: 'rejected' }) }, '✕ Reject all'),
-      h(
-        'button',
-        {
-          class: 'primary',
-          'data-key': 'apply',
-          disabled: !session.canApply,
-          title: session.canApply ? 'Write the accepted files and hunks in one undoable edit' : session.running ? 'Available when the run has finished' : 'Accept a file or some hunks first',
-          onClick: () => post({ type: 'apply' }),
-        },
-        'Apply accepted changes',
-      ),
+      applyButton(session),
       h(
         'button',
         {
@@ -136,6 +129,48 @@ function renderHeader(): void {
       h('button', { class: 'secondary', 'data-key': 'log', onClick: () => post({ type: 'showLog' }) }, 'Show log'),
     ),
   ]);
+}
+
+/**
+ * In a run where planned files failed, Apply asks for a confirmation inside the panel: the first click
+ * turns it into "Apply N of M anyway", the second applies. (A modal dialog would hang scripted callers.)
+ */
+function applyButton(session: SessionView): HTMLButtonElement {
+  const partial = session.partial;
+  const armed = partial !== undefined && state.applyArmed;
+  const label = partial === undefined ? 'Apply accepted changes' : armed ? `Apply ${partial.planned - partial.failed.length} of ${partial.planned} anyway` : 'Apply accepted changes…';
+  const title = !session.canApply
+    ? session.running ? 'Available when the run has finished' : 'Accept a file or some hunks first'
+    : partial !== undefined && !armed ? 'Some planned files failed: you will be asked to confirm' : 'Write the accepted files and hunks in one undoable edit';
+  return h(
+    'button',
+    {
+      class: armed ? 'primary danger' : 'primary',
+      'data-key': 'apply',
+      disabled: !session.canApply,
+      title,
+      onClick: () => {
+        if (partial !== undefined && !state.applyArmed) {
+          state.applyArmed = true;
+          renderHeader();
+          return;
+        }
+        state.applyArmed = false;
+        post(partial !== undefined ? { type: 'apply', allowPartial: true } : { type: 'apply' });
+      },
+    },
+    label,
+  );
+}
+
+function partialWarning(partial: NonNullable<SessionView['partial']>, armed: boolean): HTMLElement {
+  return h(
+    'div',
+    { class: 'partial-warning', role: 'alert' },
+    h('p', {}, `${partial.summary}.`),
+    h('p', { class: 'failed-list' }, 'Failed: ', partial.failed.join(', ')),
+    h('p', { class: 'muted' }, armed ? 'Click “Apply … anyway” again to write the accepted changes of the other files; the failed files keep their old code.' : 'Re-run the failed files, or apply the rest after confirming.'),
+  );
 }
 
 function renderNotice(): void {
@@ -269,6 +304,7 @@ function jumpToCard(id: string): void {
 function receive(message: ToWebview): void {
   switch (message.type) {
     case 'session':
+      if (!message.session.partial) state.applyArmed = false;
       state.session = message.session;
       state.receivedAt = Date.now();
       renderHeader();

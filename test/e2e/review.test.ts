@@ -120,6 +120,58 @@ describe('the review panel (Playwright in code-server)', () => {
     await driver.screenshot('problems-after-apply');
   });
 
+  it('in a run where a planned file failed, names it and applies the rest only after “Apply 2 of 3 anyway”', async () => {
+    const files = ['src/services/orderService.ts', 'src/api/ordersClient.ts', 'src/index.ts'];
+    const failing = 'src/index.ts';
+    const read = (file: string) => fs.readFileSync(path.join(driver.workspace, file), 'utf8');
+    const before = Object.fromEntries(files.map((file) => [file, read(file)]));
+    const changed = (file: string) => `${before[file] ?? ''}// reviewed\n`;
+    server.setScript((request) => {
+      if (request.schemaName === 'plan') {
+        return json({
+          summary: 'Mark three files as reviewed.',
+          changes: files.map((file, index) => ({ id: `c${index + 1}`, path: file, action: 'modify', description: `Mark ${file}.`, specialist: 'general', dependsOn: [] })),
+          symbolRenames: [],
+        });
+      }
+      if (request.schemaName === 'whole_file') {
+        const file = workerFile(request) ?? '';
+        // This worker answers prose, also after the repair round: its file fails.
+        return file === failing ? { content: 'Done, the file is marked.' } : json({ content: changed(file), summary: `Marked ${file}` });
+      }
+      if (request.schemaName === 'verifier_report') return json({ findings: [] });
+      return { status: 400, body: { error: { message: 'unexpected request' } } };
+    });
+    await driver.runCommand(COMMAND);
+    await driver.answerQuickInput('Mark three files as reviewed');
+    review = await driver.webviewFrame('Refactor Review', 60_000);
+    await review.locator('.badge.stage', { hasText: 'Ready for review' }).waitFor({ timeout: 60_000 });
+    const warning = review.locator('.partial-warning');
+    await warning.waitFor();
+    const warningText = await warning.innerText();
+
+    await review.getByRole('button', { name: '✓ Accept all' }).click();
+    await review.getByRole('button', { name: 'Apply accepted changes…' }).click();
+    const confirm = review.getByRole('button', { name: 'Apply 2 of 3 anyway' });
+    await confirm.waitFor();
+    await driver.screenshot('review-partial-confirm');
+    const afterFirstClick = files.map(read);
+    await confirm.click();
+    await review.locator('.notice', { hasText: 'Applied and saved 2 files' }).waitFor({ timeout: 30_000 });
+    const afterConfirm = Object.fromEntries(files.map((file) => [file, read(file)]));
+    recordCase(
+      { area: 'Webview', case: 'Partial run in the review: 1 of 3 planned files failed', expected: 'The panel names the failed file and what applying the rest leaves; the first Apply click only turns into “Apply 2 of 3 anyway”; the second writes the other two.', suite: 'e2e' },
+      `warning: “${warningText.replace(/\s+/g, ' ').trim()}”; after the first click ${afterFirstClick.every((text, i) => text === before[files[i] ?? '']) ? 'nothing written' : 'FILES WRITTEN'}; after the confirmation ${files.filter((file) => afterConfirm[file] !== before[file]).join(', ') || 'nothing'} changed`,
+      () => {
+        assert.match(warningText, /1 of 3 planned files failed \(src\/index\.ts\): applying the rest leaves the change half done/);
+        assert.deepEqual(afterFirstClick, files.map((file) => before[file]));
+        assert.equal(afterConfirm['src/services/orderService.ts'], changed('src/services/orderService.ts'));
+        assert.equal(afterConfirm['src/api/ordersClient.ts'], changed('src/api/ordersClient.ts'));
+        assert.equal(afterConfirm[failing], before[failing]);
+      },
+    );
+  });
+
   // Robustness cases that need the real webview and workbench, on the same workbench (one launch): model
   // text is rendered as text, the webview drops malformed messages, and a key stored with the Set API
   // Key command stays out of the log. They replace the script, so they come last.

@@ -77,6 +77,53 @@ describe('Refactor Across Files in the extension host', function () {
     assert.equal(review.sessionView().canApply, false, 'nothing is left to apply');
   });
 
+  it('a partial run: the review names the failed file and what applying the rest leaves, and Apply writes only once confirmed', async () => {
+    const at = await makeFixture({ 'a.ts': 'export class Foo {}\n', 'b.ts': "import { Foo } from './a';\nnew Foo();\n", 'c.ts': "import { Foo } from './a';\nexport const f = new Foo();\n" });
+    const files = [
+      { path: at('a.ts'), action: 'modify' as const, proposed: 'export class Bar {}\n' },
+      { path: at('b.ts'), action: 'modify' as const, proposed: "import { Bar } from './a';\nnew Bar();\n" },
+      { path: at('c.ts'), action: 'modify' as const, proposed: "import { Bar } from './a';\nexport const f = new Bar();\n" },
+    ];
+    const proposals = modelScript(files);
+    flow.server.setScript((request) => {
+      if (request.schemaName === 'plan') return json({ ...planOf(files), symbolRenames: [{ from: 'Foo', to: 'Bar' }] });
+      // c.ts's worker answers prose, also after the repair round: that planned file fails.
+      if (workerFile(request) === at('c.ts')) return { content: 'I renamed Foo to Bar in c.ts.' };
+      return proposals(request);
+    });
+    const review = await run('Rename Foo to Bar');
+    const notices: string[] = [];
+    const listening = review.onDidChange((change) => {
+      if (change.kind === 'notice') notices.push(change.message);
+    });
+    try {
+      await send({ type: 'setAllDecisions', decision: 'accepted' });
+      const view = review.sessionView();
+      await send({ type: 'apply' });
+      const afterFirst = { a: await diskText(at('a.ts')), b: await diskText(at('b.ts')) };
+      await send({ type: 'apply', allowPartial: true });
+      const afterConfirm = { a: await diskText(at('a.ts')), b: await diskText(at('b.ts')), c: await diskText(at('c.ts')) };
+      recordCase(
+        { area: 'Model output', case: 'Review of a partial run (1 of 3 planned files failed)', expected: 'The panel names the failed file and says the rename would be left half done; Apply without the confirmation writes nothing; “Apply 2 of 3 anyway” writes the other two.', suite: 'integration', fixed: 'Apply asks for confirmation in a partial run (was: applied the rest silently)' },
+        `session view: ${JSON.stringify(view.partial ?? null)}; first apply: notice “${notices[0] ?? '(none)'}”, a.ts ${afterFirst.a === 'export class Foo {}\n' ? 'unchanged' : 'WRITTEN'}; confirmed apply: a.ts ${JSON.stringify(afterConfirm.a)}, c.ts ${afterConfirm.c?.includes('Foo') ? 'keeps Foo' : 'CHANGED'}`,
+        () => {
+          assert.equal(review.session.file(idOf(review, at('c.ts')))?.status, 'failed');
+          assert.deepEqual(view.partial?.failed, [at('c.ts')]);
+          assert.equal(view.partial?.planned, 3);
+          assert.match(view.partial?.summary ?? '', /^1 of 3 planned files failed \(.*c\.ts\): applying the rest leaves the rename of Foo to Bar half done$/);
+          assert.equal(view.canApply, true);
+          assert.deepEqual(afterFirst, { a: 'export class Foo {}\n', b: "import { Foo } from './a';\nnew Foo();\n" }, 'nothing is written before the confirmation');
+          assert.match(notices[0] ?? '', /1 of 3 planned files failed .*Nothing was applied; choose “Apply 2 of 3 anyway”/);
+          assert.equal(afterConfirm.a, 'export class Bar {}\n');
+          assert.equal(afterConfirm.b, "import { Bar } from './a';\nnew Bar();\n");
+          assert.equal(afterConfirm.c, "import { Foo } from './a';\nexport const f = new Foo();\n");
+        },
+      );
+    } finally {
+      listening.dispose();
+    }
+  });
+
   it('reverts every applied file with one undo', async () => {
     const at = await makeFixture({ 'one.ts': 'one\n', 'two.ts': 'two\n', 'old.ts': 'old\n' });
     flow.server.setScript(

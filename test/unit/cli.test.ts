@@ -63,6 +63,7 @@ describe('CLI (dist/cli.js)', function () {
     ['a bad number', ['--workspace', '.', '--request', 'x', '--base-url', 'http://127.0.0.1:9', '--concurrency', 'four']],
     ['a zero concurrency', ['--workspace', '.', '--request', 'x', '--base-url', 'http://127.0.0.1:9', '--concurrency', '0']],
     ['no API key and no base URL', ['--workspace', '.', '--request', 'x']],
+    ['--allow-partial without --apply', ['--workspace', '.', '--request', 'x', '--base-url', 'http://127.0.0.1:9', '--allow-partial']],
   ] as const) {
     it(`exits 2 for ${label}`, async () => {
       const run = await runCli([...args]);
@@ -179,5 +180,43 @@ describe('CLI (dist/cli.js)', function () {
         assert.match(run.stderr, /\[refused\] notes\.md/);
       },
     );
+  });
+
+  describe('a partial run (a planned file failed)', () => {
+    // notes.md's worker answers prose twice, so that one file fails after its repair round.
+    function failingNotes(request: RecordedRequest): FakeReply {
+      if (workerFile(request) === 'notes.md') return { content: 'I updated the notes.' };
+      return script()(request);
+    }
+
+    it('--apply writes nothing and exits 1 with one line naming the failed count and --allow-partial', async () => {
+      server.setScript(failingNotes);
+      const before = await snapshot(root);
+      const run = await runCli([...base(), '--apply']);
+      assert.equal(run.code, 1, run.stderr);
+      const errors = run.stderr.split('\n').filter((line) => line.startsWith('refactor-orchestrator: '));
+      assert.deepEqual(errors, ['refactor-orchestrator: 1 of 3 planned files failed (notes.md): applying the rest leaves the rename of UserStore to AccountRepository half done; nothing written (pass --allow-partial to write the other 2 anyway)']);
+      assert.ok(run.stderr.trimEnd().endsWith(errors[0] ?? '-'), 'the reason is the last line');
+      assert.deepEqual(await snapshot(root), before);
+    });
+
+    it('--apply --allow-partial writes the files that succeeded and leaves the failed one', async () => {
+      server.setScript(failingNotes);
+      const run = await runCli([...base(), '--apply', '--allow-partial']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(fs.readFileSync(path.join(root, 'src/store.ts'), 'utf8'), renamed(storeTs));
+      assert.equal(fs.readFileSync(path.join(root, 'src/app.ts'), 'utf8'), renamed(appTs));
+      assert.equal(fs.readFileSync(path.join(root, 'notes.md'), 'utf8'), notesMd);
+      assert.match(run.stderr, /\[warn\] 1 of 3 planned files failed \(notes\.md\)/);
+      assert.match(run.stderr, /\[summary\] 2 proposed, 1 failed, .*2 written, 0 refused/);
+    });
+
+    it('without --apply still prints the diffs that succeeded and exits 0', async () => {
+      server.setScript(failingNotes);
+      const run = await runCli(base());
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^\+export class AccountRepository \{\}$/m);
+      assert.match(run.stderr, /\[failed\] notes\.md: /);
+    });
   });
 });

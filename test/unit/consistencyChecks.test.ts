@@ -34,6 +34,21 @@ describe('consistency checks', () => {
     assert.deepEqual(findings.map((f) => [f.path, f.line, f.kind, f.source]), [['src/a.ts', 3, 'inconsistency', 'check']]);
   });
 
+  it('does not count the old name inside a module path as a leftover use (the file keeps its name)', async () => {
+    const proposed = [
+      "import isPlainRecord from './utils/isPlainObject'",
+      'export { default as isPlainRecord } from "./utils/isPlainObject"',
+      "const lazy = await import('./utils/isPlainObject')",
+      "const req = require( './utils/isPlainObject' )",
+      "import './utils/isPlainObject'",
+      "if (!isPlainObject(value)) throw new Error('./utils/isPlainObject')",
+      '',
+    ].join('\n');
+    const files = [proposedFile('c1', 'src/createStore.ts', proposed)];
+    const findings = await renameLeftoverFindings(plan([], [{ from: 'isPlainObject', to: 'isPlainRecord' }]), files, memoryWorkspace({}), new AbortController().signal);
+    assert.deepEqual(findings.map((f) => f.line), [6], 'only the call is a leftover; paths after from/import/require are not');
+  });
+
   it('reports untouched workspace files that still use the old name, and skips planned ones', async () => {
     const workspace = memoryWorkspace({
       'src/a.ts': 'User (planned: judged by its proposal, not its disk content)\n',

@@ -151,7 +151,7 @@ describe('review rules (core)', () => {
     assert.equal(review.isStale('x'), false, 'an applied file does not go stale');
   });
 
-  it('announces a change of what can be applied as a session change, and only then', async () => {
+  it('announces a change of what can be applied, or of what the synthesis covers, as a session change, and only then', async () => {
     const { review, propose, settle, changes } = harness(fileState('x'), fileState('y'));
     propose('x');
     propose('y');
@@ -161,11 +161,15 @@ describe('review rules (core)', () => {
     assert.equal(review.canApply, true);
     changes.length = 0;
     review.setFileDecision('y', 'accepted');
-    assert.deepEqual(changes, [{ kind: 'file', id: 'y' }], 'still applicable: no session change');
+    assert.deepEqual(changes, [{ kind: 'file', id: 'y' }, { kind: 'session' }], 'still applicable, but the synthesis now covers y');
+    assert.match(review.synthesis().body, /Changes:\n- src\/x\.ts: .*\n- src\/y\.ts: /);
+    changes.length = 0;
+    review.setFileDecision('y', 'accepted');
+    assert.deepEqual(changes, [{ kind: 'file', id: 'y' }], 'nothing the session view shows changed: no session change');
     changes.length = 0;
     review.setAllDecisions('rejected');
     assert.equal(review.canApply, false);
-    assert.deepEqual(changes, [{ kind: 'file', id: 'x' }, { kind: 'file', id: 'y' }, { kind: 'session' }], 'y still counted after x was rejected');
+    assert.deepEqual(changes, [{ kind: 'file', id: 'x' }, { kind: 'session' }, { kind: 'file', id: 'y' }, { kind: 'session' }], 'each rejection narrows the synthesis');
     changes.length = 0;
     review.setFileDecision('x', 'accepted');
     assert.deepEqual(changes, [{ kind: 'file', id: 'x' }, { kind: 'session' }]);

@@ -21,7 +21,7 @@ function settledSession(): RefactorSession {
     file('c2', 'src/new.ts', { action: 'create', summary: 'added a re-export\nwith\u001b[2J a second line' }),
     file('c3', 'src/a.ts', { revisions: 1 }),
     file('c4', 'src/broken.ts', { status: 'failed', error: 'search text matched 3 places', proposed: null, diff: '' }),
-    file('c5', 'src/same.ts', { diff: '' }),
+    file('c5', 'src/same.ts', { diff: '', proposed: 'a\n' }),
   ];
   session.findings = [finding({}), finding({ path: 'src/b.ts', line: 0, kind: 'conflict', message: 'imports the old name', relatedPaths: ['src/store.ts'], source: 'check' })];
   session.stage = 'done';

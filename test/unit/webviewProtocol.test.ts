@@ -49,6 +49,7 @@ describe('webview protocol', () => {
         { type: 'rerun', id: 'c3' },
         { type: 'apply' },
         { type: 'savePatch' },
+        { type: 'apply', allowPartial: true },
         { type: 'cancelRun' },
         { type: 'showLog' },
       ];
@@ -74,6 +75,8 @@ describe('webview protocol', () => {
         null,
         undefined,
         [{ type: 'apply' }],
+        { type: 'apply', allowPartial: false },
+        { type: 'apply', allowPartial: 'yes' },
       ];
       for (const message of invalid) assert.equal(parseFromWebview(message).ok, false, JSON.stringify(message));
     });
@@ -97,12 +100,17 @@ describe('webview protocol', () => {
       const valid: unknown[] = [
         { type: 'session', session },
         { type: 'session', session: { ...session, plan: { summary: 's', changes: [{ id: 'c1', path: 'a', action: 'create', description: 'd', specialist: 'general', dependsOn: [] }] } } },
+        { type: 'session', session: { ...session, running: false, canApply: true, partial: { planned: 14, failed: ['src/a.test.ts', 'src/b.test.ts'], summary: '2 of 14 planned files failed' } } },
         { type: 'file', file },
         { type: 'hunks', id: 'c1', proposalVersion: 1, hunks: [{ id: 0, oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: ['-a', '+b'] }] },
         { type: 'findings', findings: [{ fileId: 'c1', path: 'src/a.ts', line: 3, severity: 'warning', kind: 'inconsistency', message: 'm', relatedPaths: [] }] },
         { type: 'notice', level: 'error', message: 'Nothing applied.' },
       ];
       for (const message of valid) assert.ok(parseToWebview(message).ok, JSON.stringify(message));
+    });
+
+    it('rejects a partial-run note without its failed files', () => {
+      assert.equal(parseToWebview({ type: 'session', session: { ...session, partial: { planned: 14, summary: 's' } } }).ok, false);
     });
 
     it('rejects a file update with an unknown status or a missing field', () => {

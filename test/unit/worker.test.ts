@@ -55,6 +55,27 @@ describe('runWorker', function () {
     assert.match(result.diff, /-export const item3 = 3;\n\+export const itemThree = 3;/);
   });
 
+  it('tells a search/replace worker that edits go in file order, and places its repeated one-line blocks by that order', async () => {
+    const repeated = `export const head = 0;\n${'export const marker = 0;\nexport const y = 2;\n'.repeat(4)}`;
+    await removeWorkspace(root);
+    root = await makeWorkspace({ 'repeat.ts': repeated });
+    server.setScript(() => json({
+      edits: [
+        { search: 'export const head = 0;', replace: 'export const head = 1;' },
+        { search: 'export const y = 2;', replace: 'export const y = 3;' },
+        { search: 'export const marker = 0;', replace: 'export const marker = 1;' },
+      ],
+      summary: 's',
+    }));
+    const result = await runWorker(input(change('c1', 'repeat.ts', 'change the second marker'), { searchReplaceMinLines: 1 }));
+    const system = server.requests[0]?.messages.find((m) => m.role === 'system')?.content ?? '';
+    assert.match(system.replace(/\s+/g, ' '), /List the edits in file order, top to bottom/);
+    assert.match(system.replace(/\s+/g, ' '), /first match after the previous edit/);
+    assert.ok(result.ok, JSON.stringify(result));
+    const lines = (result.proposed ?? '').split('\n');
+    assert.deepEqual(lines.slice(0, 6), ['export const head = 1;', 'export const marker = 0;', 'export const y = 3;', 'export const marker = 1;', 'export const y = 2;', 'export const marker = 0;']);
+  });
+
   it('rejects an elision inside a replacement and retries', async () => {
     const replies = [
       json({ edits: [{ search: 'export const item3 = 3;', replace: '// ... existing code ...' }], summary: 's' }),

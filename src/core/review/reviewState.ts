@@ -9,6 +9,7 @@ import { rerunFile, type RefactorOptions } from '../engine/orchestrator';
 import type { FileChangeState, RefactorSession } from '../engine/session';
 import { computeHunks, type ReviewHunk } from './reviewHunks';
 import { synthesizeChange, type Synthesis } from './synthesis';
+import { describePartialRun, type PartialRun } from './partialRun';
 
 export type NoticeLevel = 'info' | 'warning' | 'error';
 export type ReviewChange = { kind: 'session' } | { kind: 'file'; id: string } | { kind: 'findings' } | { kind: 'notice'; level: NoticeLevel; message: string };
@@ -136,6 +137,11 @@ export class ReviewState implements Disposable {
       result.push({ file, acceptedHunks: new Set(review.accepted), hunks: this.hunks(file.id) });
     }
     return result;
+  }
+
+  /** Once the run has settled: the planned files that failed, when some (not all) did. */
+  partialRun(): PartialRun | undefined {
+    return this.running ? undefined : describePartialRun(this.session.plan, this.session.files);
   }
 
   /** The file changed under the proposal: its decision is dropped and it cannot be decided again

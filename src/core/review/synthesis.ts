@@ -26,7 +26,7 @@ export function synthesizeChange(session: RefactorSession, options: SynthesisOpt
   const sections: string[] = [];
   sections.push(`Requested: ${oneLine(session.request)}`);
 
-  const proposed = session.files.filter((file) => file.status === 'proposed' && file.diff !== '');
+  const proposed = session.files.filter((file) => file.status === 'proposed' && file.proposed !== file.original);
   const kept = options.included ? proposed.filter((file) => options.included?.has(file.path)) : proposed;
   const left = options.included ? proposed.filter((file) => !options.included?.has(file.path)) : [];
   if (kept.length > 0) {

@@ -30,6 +30,8 @@ export interface ApplyOutcome {
   saved: boolean;
   /** One line for the user. */
   message: string;
+  /** Nothing was written because planned files failed and the user had not confirmed applying the rest. */
+  partialRefused?: boolean;
 }
 
 interface PlannedWrite {

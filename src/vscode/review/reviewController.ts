@@ -7,6 +7,7 @@ import type { RefactorSession } from '../../core/engine/session';
 import type { RefactorOptions } from '../../core/engine/orchestrator';
 import { DisposableStore, MutableDisposable, toDisposable } from '../../core/lifecycle';
 import { WorkspacePaths } from '../workspace/workspacePaths';
+import { partialRunSummary } from '../../core/review/partialRun';
 import { applyAcceptedChanges, type ApplyOutcome } from './applyAccepted';
 import { FindingDiagnostics } from './findingDiagnostics';
 import { REVIEW_SCHEME, ReviewContentProvider, reviewContentUri } from './proposedContent';
@@ -111,12 +112,26 @@ export class ReviewController implements vscode.Disposable {
     this.scope.value?.runAbort.abort();
   }
 
-  async applyAccepted(): Promise<ApplyOutcome | undefined> {
+  /**
+   * Applies the accepted files and hunks. A run in which planned files failed is applied only with
+   * `allowPartial` (the review's "Apply … anyway" confirmation): otherwise nothing is written and the
+   * outcome says why. The confirmation lives in the webview rather than a modal dialog, which would
+   * leave a scripted caller waiting on a dialog nobody answers.
+   */
+  async applyAccepted(options: { allowPartial?: boolean } = {}): Promise<ApplyOutcome | undefined> {
     const review = this.currentReview;
     if (!review) return undefined;
     if (review.running) {
       review.notify('warning', 'Wait for the run to finish before applying.');
       return undefined;
+    }
+    const partial = review.partialRun();
+    if (partial && !options.allowPartial) {
+      const rest = partial.planned - partial.failed.length;
+      const message = `${partialRunSummary(partial)}. Nothing was applied; choose “Apply ${rest} of ${partial.planned} anyway” to apply the rest.`;
+      this.log.info(`Apply: ${message}`);
+      review.notify('warning', message);
+      return { applied: [], stale: [], refused: [], saved: false, message, partialRefused: true };
     }
     this.applying = true;
     let outcome: ApplyOutcome;
@@ -243,7 +258,7 @@ export class ReviewController implements vscode.Disposable {
       this.extensionUri,
       scope.review,
       {
-        apply: async () => void (await this.applyAccepted()),
+        apply: async (allowPartial) => void (await this.applyAccepted({ allowPartial })),
         savePatch: async () => void (await this.savePatch()),
         rerun: (id) => this.rerun(id),
         openDiff: (id, line) => this.openDiff(id, line),

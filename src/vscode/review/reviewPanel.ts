@@ -9,7 +9,8 @@ import { parseFromWebview, type FromWebview, type ToWebview } from '../../protoc
 import type { ReviewSession } from './reviewSession';
 
 export interface ReviewActions {
-  apply(): Promise<void>;
+  /** `allowPartial`: the user confirmed applying although planned files failed. */
+  apply(allowPartial: boolean): Promise<void>;
   savePatch(): Promise<void>;
   rerun(id: string): Promise<void>;
   openDiff(id: string, line?: number): Promise<void>;
@@ -114,7 +115,7 @@ export class ReviewPanel implements vscode.Disposable {
         await this.actions.rerun(message.id);
         return;
       case 'apply':
-        await this.actions.apply();
+        await this.actions.apply(message.allowPartial === true);
         return;
       case 'savePatch':
         await this.actions.savePatch();

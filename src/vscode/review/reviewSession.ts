@@ -2,6 +2,7 @@
 // decisions, stale and applied files, what can be applied) plus the views the webview renders. Each
 // review has its own id, so its proposed-content URIs never show an earlier review's text.
 import type * as vscode from 'vscode';
+import { partialRunSummary } from '../../core/review/partialRun';
 import { ReviewState } from '../../core/review/reviewState';
 import type { FileView, FindingView, SessionView } from '../../protocol/webviewProtocol';
 
@@ -67,7 +68,13 @@ export class ReviewSession extends ReviewState implements vscode.Disposable {
       running: this.running,
       canApply: this.canApply,
       ...(this.running ? {} : { synthesis: this.synthesis().message }),
+      ...this.partialView(),
     };
+  }
+
+  private partialView(): Pick<SessionView, 'partial'> {
+    const partial = this.partialRun();
+    return partial ? { partial: { planned: partial.planned, failed: partial.failed, summary: partialRunSummary(partial) } } : {};
   }
 
   findingViews(): FindingView[] {

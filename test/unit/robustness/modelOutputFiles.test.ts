@@ -7,7 +7,7 @@ import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type Reco
 import { ensureFreshBuild } from '../support/cliRunner';
 import { change, json, makeWorkspace, plan, removeWorkspace, requestsFor, workerFile } from '../support/engineHarness';
 import { recordCase } from './caseTable';
-import { AREA, RUNAWAY_FIX, baseFiles, describeFailedRun, describeFileFailure, fileOf, hostileWorkerFor, renamePlan, renamed, runApply, script, type Outcome } from './modelOutputHarness';
+import { AREA, RUNAWAY_FIX, baseFiles, describeFailedRun, describeFileFailure, fileOf, hostileWorkerFor, renamePlan, renamed, runApply, script, ALLOW_PARTIAL, type Outcome } from './modelOutputHarness';
 
 /** Streams a long reply in large chunks, so the fake server needs few writes and little memory. */
 const FAST_STREAM = { tokensPerSecond: 10_000_000 };
@@ -90,7 +90,7 @@ describe('robustness: model output (file bytes and enormous replies, through the
     const cut = json({ content: renamed(long.split('\n').slice(0, 6).join('\n')), summary: 'renamed' });
     const longPlan = plan([change('c1', 'src/store.ts', 'Rename class UserStore.'), change('c2', 'src/long.ts', 'Rename class UserStore.')]);
     server.setScript(script({ plan: json(longPlan), whole_file: hostileWorkerFor('src/long.ts', cut) }));
-    const outcome = await runApply(server, root);
+    const outcome = await runApply(server, root, [ALLOW_PARTIAL]);
     recordCase({ area: AREA, case: 'worker: whole file silently cut to a tenth', expected: 'Taken for truncation, not an edit: one retry, then that file fails alone; its 60 lines stay.' }, describeFileFailure(outcome, 'src/long.ts'), () => {
       assert.equal(outcome.run.code, 0, outcome.run.stderr);
       assert.match(fileOf(outcome, 'src/long.ts')?.error ?? '', /^after one retry: the reply has 6 lines where the file had 60; it looks truncated/);
@@ -124,7 +124,7 @@ describe('robustness: model output (file bytes and enormous replies, through the
     root = await makeWorkspace(baseFiles);
     const runaway = { content: `{"content": "${'all work and no play '.repeat(Math.ceil((5 * MB) / 21))}`, ...FAST_STREAM };
     server.setScript(script({ whole_file: hostileWorkerFor('src/app.ts', runaway) }));
-    const outcome = await runApply(server, root);
+    const outcome = await runApply(server, root, [ALLOW_PARTIAL]);
     const fixed = RUNAWAY_FIX;
     recordCase({ area: AREA, case: 'worker: a runaway 5 MB reply', expected: 'The stream is stopped at the reply cap; that file fails alone saying so; nothing of it is written.', fixed }, describeFileFailure(outcome, 'src/app.ts'), () => {
       assert.equal(outcome.run.code, 0, outcome.run.stderr);

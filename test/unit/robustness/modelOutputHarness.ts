@@ -76,6 +76,12 @@ export function hostileWorkerFor(file: string, hostile: FakeReply | FakeReply[])
   };
 }
 
+/**
+ * Cases where one file fails alone by design pass this, so the files that succeeded are still written
+ * and the case can check that the failure stayed confined; without it, --apply refuses a partial run.
+ */
+export const ALLOW_PARTIAL = '--allow-partial';
+
 interface CliFile { path: string; status: string; error?: string; diff: string }
 interface CliJson { files: CliFile[]; applied?: string[]; refused?: { path: string; reason: string }[]; error?: string }
 

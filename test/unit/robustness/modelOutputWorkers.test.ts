@@ -2,11 +2,13 @@
 // behaves. Through the shipped CLI with --apply: the bad file must fail alone with its reason, its
 // bytes untouched, while the good file is still written; when every file fails, exit 1 with one line.
 import * as assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { FakeReply } from '../../support/fakeOpenAIServer';
 import { json } from '../support/engineHarness';
 import { recordCase } from './caseTable';
 import {
-  AREA, appTs, bigPlan, describeFailedRun, describeFileFailure, fileOf, hostileWorkerFor, renamed, runApply, script, storeTs, useServerAndWorkspace, type Outcome,
+  AREA, appTs, bigPlan, describeFailedRun, diskSummary as diskSummaryOf, describeFileFailure, fileOf, hostileWorkerFor, renamed, runApply, script, storeTs, ALLOW_PARTIAL, useServerAndWorkspace, type Outcome,
 } from './modelOutputHarness';
 
 describe('robustness: model output (workers, through the CLI)', function () {
@@ -81,7 +83,7 @@ describe('robustness: model output (workers, through the CLI)', function () {
   for (const failure of wholeFileFailures) {
     it(failure.name, async () => {
       fixture.server.setScript(script({ whole_file: hostileWorkerFor('src/app.ts', failure.reply) }));
-      const outcome = await runApply(fixture.server, fixture.root);
+      const outcome = await runApply(fixture.server, fixture.root, [ALLOW_PARTIAL]);
       recordCase({ area: AREA, case: failure.name, expected: failure.expected }, describeFileFailure(outcome, 'src/app.ts'), () => {
         assertFailsAlone(outcome, 'src/app.ts', failure.cause, failure.requests, 'src/store.ts');
       });
@@ -140,7 +142,7 @@ describe('robustness: model output (workers, through the CLI)', function () {
   for (const failure of searchFailures) {
     it(failure.name, async () => {
       fixture.server.setScript(script({ plan: json(bigPlan), search_replace: hostileWorkerFor('src/big.ts', json({ edits: failure.edits, summary: 'renamed' })) }));
-      const outcome = await runApply(fixture.server, fixture.root);
+      const outcome = await runApply(fixture.server, fixture.root, [ALLOW_PARTIAL]);
       recordCase({ area: AREA, case: failure.name, expected: failure.expected }, describeFileFailure(outcome, 'src/big.ts'), () => {
         assert.equal(outcome.requests('search_replace'), 2, 'big.ts was asked for search/replace edits');
         assertFailsAlone(outcome, 'src/big.ts', failure.cause, 2, 'src/store.ts');
@@ -148,4 +150,83 @@ describe('robustness: model output (workers, through the CLI)', function () {
       });
     });
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Short search blocks that match many places (issue 15: a real test file had one line 17 times),
+  // and partial runs under --apply.
+
+  /** A test file over the search/replace threshold in which two lines each occur 17 times. */
+  const repeatedTs = [
+    'export class UserStore {}',
+    ...Array.from({ length: 17 }, (_, i) => [`it('case ${i}', () => {`, '  const store = new UserStore();', '  expect(store.size).toBe(1);', '});'].join('\n')),
+    ...Array.from({ length: 360 }, (_, i) => `export const filler${i} = ${i};`),
+    '',
+  ].join('\n');
+  const count = (text: string, needle: string): number => text.split(needle).length - 1;
+
+  async function useRepeatedFile(): Promise<void> {
+    await writeFile(path.join(fixture.root, 'src', 'big.ts'), repeatedTs);
+  }
+
+  it('worker: a one-line search block that occurs 17 times, given once per occurrence', async () => {
+    await useRepeatedFile();
+    const edits = [
+      { search: 'export class UserStore {}', replace: 'export class AccountRepository {}' },
+      ...Array.from({ length: 17 }, () => ({ search: '  const store = new UserStore();', replace: '  const store = new AccountRepository();' })),
+    ];
+    fixture.server.setScript(script({ plan: json(bigPlan), search_replace: hostileWorkerFor('src/big.ts', json({ edits, summary: 'renamed' })) }));
+    const outcome = await runApply(fixture.server, fixture.root);
+    const after = outcome.after.get('src/big.ts')?.toString() ?? '';
+    const observed = `exit ${String(outcome.run.code)}; ${outcome.workerRequestsFor('src/big.ts')} worker request(s) for src/big.ts; "new UserStore()" left ${count(after, 'new UserStore()')}, "new AccountRepository()" ${count(after, 'new AccountRepository()')}; ${diskSummaryOf(outcome)}`;
+    recordCase({ area: AREA, case: 'worker: a one-line search block occurring 17 times, repeated once per occurrence', expected: 'Each of the 17 occurrences is replaced, in file order, with no retry; both files written.', fixed: 'ambiguous blocks are placed by file order (was: refused as ambiguous, then the file failed)' }, observed, () => {
+      assert.equal(outcome.run.code, 0, outcome.run.stderr);
+      assert.equal(outcome.workerRequestsFor('src/big.ts'), 1);
+      assert.equal(after, renamed(repeatedTs));
+      assert.deepEqual(outcome.changed, ['src/big.ts', 'src/store.ts']);
+    });
+  });
+
+  it('worker: an ambiguous search block that file order cannot place', async () => {
+    await useRepeatedFile();
+    // The second edit's line occurs 17 times, all before the first edit: the model broke file order.
+    const edits = [
+      { search: 'export const filler359 = 359;', replace: 'export const filler359 = 360;' },
+      { search: '  expect(store.size).toBe(1);', replace: '  expect(store.size).toBe(2);' },
+    ];
+    fixture.server.setScript(script({ plan: json(bigPlan), search_replace: hostileWorkerFor('src/big.ts', json({ edits, summary: 'changed' })) }));
+    const outcome = await runApply(fixture.server, fixture.root, [ALLOW_PARTIAL]);
+    recordCase({ area: AREA, case: 'worker: an ambiguous search block that file order cannot place', expected: 'Never guesses: one retry quoting why order cannot place it, then that file fails alone, its bytes kept.' }, describeFileFailure(outcome, 'src/big.ts'), () => {
+      assertFailsAlone(outcome, 'src/big.ts', /^after one retry: edit 2 of 2: search text is ambiguous: it matches 17 places .*none of them comes after the previous edit/, 2, 'src/store.ts');
+      assert.equal(outcome.after.get('src/big.ts')?.toString(), repeatedTs);
+    });
+  });
+
+  const renamingBigPlan = { ...bigPlan, symbolRenames: [{ from: 'UserStore', to: 'AccountRepository' }] };
+  const notFound = json({ edits: [{ search: 'export class UserStorage {}', replace: 'export class AccountRepository {}' }], summary: 'renamed' });
+
+  it('--apply of a run in which a planned file failed', async () => {
+    fixture.server.setScript(script({ plan: json(renamingBigPlan), search_replace: hostileWorkerFor('src/big.ts', notFound) }));
+    const outcome = await runApply(fixture.server, fixture.root);
+    const line = outcome.errorLines[0] ?? '(no error line)';
+    recordCase({ area: AREA, case: 'CLI --apply of a partial run (1 of 2 planned files failed)', expected: 'Refused: exit 1, one stderr line naming the failed count and --allow-partial; nothing written.', fixed: '--apply refuses a partial run unless --allow-partial (was: wrote the other files, leaving the rename half done)' }, `exit ${String(outcome.run.code)}; stderr: "${line}"; ${diskSummaryOf(outcome)}`, () => {
+      assert.equal(outcome.run.code, 1, outcome.run.stderr);
+      assert.equal(outcome.errorLines.length, 1);
+      assert.match(line, /^refactor-orchestrator: 1 of 2 planned files failed \(src\/big\.ts\): applying the rest leaves the rename of UserStore to AccountRepository half done; nothing written \(pass --allow-partial to write the other 1 anyway\)$/);
+      assert.deepEqual(outcome.changed, []);
+      assert.equal(fileOf(outcome, 'src/big.ts')?.status, 'failed', '--json still reports the run');
+      assert.ok(!outcome.hasStackTrace);
+    });
+  });
+
+  it('--apply --allow-partial of a run in which a planned file failed', async () => {
+    fixture.server.setScript(script({ plan: json(renamingBigPlan), search_replace: hostileWorkerFor('src/big.ts', notFound) }));
+    const outcome = await runApply(fixture.server, fixture.root, [ALLOW_PARTIAL]);
+    const warned = /\[warn\] 1 of 2 planned files failed \(src\/big\.ts\).*writing the other 1 \(--allow-partial\)/.test(outcome.run.stderr);
+    recordCase({ area: AREA, case: 'CLI --apply --allow-partial of a partial run', expected: 'Writes the file that succeeded, keeps the failed one as it was, warns that the rename is half done; exit 0.' }, `exit ${String(outcome.run.code)}; warned: ${String(warned)}; written: ${(outcome.result?.applied ?? []).join(', ')}; ${diskSummaryOf(outcome)}`, () => {
+      assert.equal(outcome.run.code, 0, outcome.run.stderr);
+      assert.ok(warned, outcome.run.stderr);
+      assert.deepEqual(outcome.changed, ['src/store.ts']);
+      assert.equal(outcome.after.get('src/store.ts')?.toString(), renamed(storeTs));
+    });
+  });
 });
