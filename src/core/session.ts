@@ -36,12 +36,33 @@ export interface FileChangeState {
 
 export type SessionStage = 'reading' | 'planning' | 'working' | 'verifying' | 'revising' | 'done' | 'failed' | 'cancelled';
 
+/** The compile check's verdict for the run, e.g. "the proposed changes type-check". */
+export interface CompileCheckSummary {
+  state: 'passed' | 'errors' | 'not-checked' | 'stopped';
+  verdict: string;
+  newErrors: number;
+  files: number;
+  /** Which compiler, e.g. "TypeScript 5.9.3 (workspace)". */
+  typescript?: string;
+  durationMs?: number;
+}
+
+/** A file outside the plan that the checks found broken, offered to the user to add (extendPlan: ask). */
+export interface PlanSuggestion {
+  id: string;
+  path: string;
+  reason: string;
+  findings: Finding[];
+}
+
 export type SessionEvent =
   | { type: 'stage'; stage: SessionStage }
   | { type: 'plan'; plan: Plan }
   | { type: 'file'; file: FileChangeState }
   | { type: 'findings'; findings: Finding[] }
   | { type: 'usage'; usage: Usage }
+  | { type: 'compile-check'; summary: CompileCheckSummary }
+  | { type: 'suggestions'; suggestions: PlanSuggestion[] }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export type SessionListener = (event: SessionEvent) => void;
@@ -63,7 +84,17 @@ export class RefactorSession {
   files: FileChangeState[] = [];
   findings: Finding[] = [];
   usage: Usage = emptyUsage();
-  timings: { startedAt: number; plannedAt?: number; firstProposalAt?: number; workersDoneAt?: number; finishedAt?: number };
+  compileCheck?: CompileCheckSummary;
+  suggestions: PlanSuggestion[] = [];
+  timings: {
+    startedAt: number;
+    plannedAt?: number;
+    firstProposalAt?: number;
+    workersDoneAt?: number;
+    finishedAt?: number;
+    /** Wall time of the last compile check, from asking to answer. */
+    compileCheckMs?: number;
+  };
   error?: string;
   private readonly listeners = new Set<SessionListener>();
 
@@ -117,6 +148,18 @@ export class RefactorSession {
   setUsage(usage: Usage): void {
     this.usage = usage;
     this.emit({ type: 'usage', usage });
+  }
+
+  /** Engine-side. */
+  setCompileCheck(summary: CompileCheckSummary): void {
+    this.compileCheck = summary;
+    this.emit({ type: 'compile-check', summary });
+  }
+
+  /** Engine-side. */
+  setSuggestions(suggestions: PlanSuggestion[]): void {
+    this.suggestions = suggestions;
+    this.emit({ type: 'suggestions', suggestions });
   }
 
   /** Engine-side. */

@@ -26,10 +26,13 @@ export const FindingViewSchema = z.object({
   /** 1-based line in the proposed content; 0 for the whole file. */
   line: Count,
   severity: z.enum(['error', 'warning', 'info']),
-  kind: z.enum(['inconsistency', 'missing-change', 'conflict']),
+  /** Kept in step with `FindingKindSchema` in src/core/schemas.ts (a protocol test compares them). */
+  kind: z.enum(['inconsistency', 'missing-change', 'conflict', 'compile-error']),
   message: Text,
   relatedPaths: z.array(Text),
   source: z.enum(['model', 'check']).optional(),
+  /** The compiler's code of a compile error, e.g. TS2345. */
+  code: z.string().max(64).optional(),
 });
 export type FindingView = z.infer<typeof FindingViewSchema>;
 
@@ -81,6 +84,10 @@ export const SessionViewSchema = z.object({
   running: z.boolean(),
   /** Apply is possible: the run has settled and at least one file has accepted changes. */
   canApply: z.boolean(),
+  /** What the compile check says about the proposals, once it ran. */
+  compileCheck: z.object({ state: z.enum(['passed', 'errors', 'not-checked', 'stopped']), verdict: Text }).optional(),
+  /** Files outside the plan the check found broken, each offered with an "Add to refactor" button. */
+  suggestions: z.array(z.object({ id: Id, path: Text, reason: Text })).optional(),
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;
 
@@ -102,6 +109,8 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setAllDecisions'), decision: z.enum(['accepted', 'rejected']) }),
   z.strictObject({ type: z.literal('openDiff'), id: Id, line: Count.optional() }),
   z.strictObject({ type: z.literal('rerun'), id: Id }),
+  /** Add a suggested file (by the suggestion's id) to the refactor. */
+  z.strictObject({ type: z.literal('addSuggestion'), id: Id }),
   z.strictObject({ type: z.literal('apply') }),
   z.strictObject({ type: z.literal('cancelRun') }),
   z.strictObject({ type: z.literal('showLog') }),

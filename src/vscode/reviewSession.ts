@@ -51,7 +51,7 @@ export class ReviewSession implements vscode.Disposable {
         this.changeEmitter.fire({ kind: 'file', id: event.file.id });
       } else if (event.type === 'findings') {
         this.changeEmitter.fire({ kind: 'findings' });
-      } else if (event.type === 'stage' || event.type === 'plan' || event.type === 'usage') {
+      } else if (event.type === 'stage' || event.type === 'plan' || event.type === 'usage' || event.type === 'compile-check' || event.type === 'suggestions') {
         this.changeEmitter.fire({ kind: 'session' });
       }
     });
@@ -240,6 +240,8 @@ export class ReviewSession implements vscode.Disposable {
       elapsedMs: Math.max(0, end - session.timings.startedAt),
       running: this.running,
       canApply: !this.running && this.acceptedFiles().length > 0,
+      ...(session.compileCheck ? { compileCheck: { state: session.compileCheck.state, verdict: session.compileCheck.verdict } } : {}),
+      suggestions: session.suggestions.map(({ id, path, reason }) => ({ id, path, reason })),
     };
   }
 
@@ -255,6 +257,7 @@ export class ReviewSession implements vscode.Disposable {
         message: finding.message,
         relatedPaths: finding.relatedPaths,
         ...(finding.source ? { source: finding.source } : {}),
+        ...(finding.code ? { code: finding.code } : {}),
       };
     });
   }
