@@ -15,6 +15,10 @@ export interface CliOptions {
   concurrency?: number;
   maxFiles?: number;
   timeoutMs: number;
+  /** Budget of one compile check; past it the check stops with an info finding. */
+  checkBudgetMs?: number;
+  /** Files outside the plan that the checks find broken: add them (auto) or only report them (off). */
+  extendPlan: 'auto' | 'off';
   apply: boolean;
   json: boolean;
 }
@@ -37,10 +41,15 @@ Options:
   --concurrency N          worker calls at once (default: 4)
   --max-files N            most files a plan may change (default: 50)
   --timeout-ms N           per model request (default: ${DEFAULT_TIMEOUT_MS})
+  --check-budget-ms N      time budget of one compile check of the proposals (default: 20000); past
+                           it the check stops and says so in one info finding
+  --extend-plan auto|off   when the compile check finds a file outside the plan that the changes
+                           break: add a change for it (auto) or only report it (off, the default)
   --apply                  write the proposed changes; a file that changed on disk since it was read
                            is refused (left as it is) and reported
   --json                   print one JSON object on stdout:
-                           { plan, files: [{ path, action, status, diff, error?, findings }], findings, usage, timings }
+                           { plan, files: [{ path, action, status, diff, error?, findings }], findings,
+                             compileCheck: { state, verdict, newErrors, files }, usage, timings }
   --help                   show this help
 
 The API key comes from OPENAI_API_KEY; with --base-url and no key, a placeholder is sent (local
@@ -68,17 +77,21 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (!workspace) return { kind: 'usage-error', message: 'missing --workspace DIR' };
   if (!request) return { kind: 'usage-error', message: 'missing --request TEXT' };
 
-  const numbers: { concurrency?: number; maxFiles?: number; timeoutMs?: number } = {};
+  const numbers: { concurrency?: number; maxFiles?: number; timeoutMs?: number; checkBudgetMs?: number } = {};
   for (const [flag, key, raw] of [
     ['--concurrency', 'concurrency', values.concurrency],
     ['--max-files', 'maxFiles', values['max-files']],
     ['--timeout-ms', 'timeoutMs', values['timeout-ms']],
+    ['--check-budget-ms', 'checkBudgetMs', values['check-budget-ms']],
   ] as const) {
     if (raw === undefined) continue;
     const value = positiveInteger(raw);
     if (value === undefined) return { kind: 'usage-error', message: `${flag} needs a positive whole number, got "${raw}"` };
     numbers[key] = value;
   }
+
+  const extendPlan = values['extend-plan'] ?? 'off';
+  if (extendPlan !== 'auto' && extendPlan !== 'off') return { kind: 'usage-error', message: `--extend-plan needs auto or off, got "${extendPlan}"` };
 
   const model = values.model ?? DEFAULT_MODEL;
   const options: CliOptions = {
@@ -90,12 +103,14 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       verifier: values['verifier-model'] ?? model,
     },
     timeoutMs: numbers.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    extendPlan,
     apply: values.apply ?? false,
     json: values.json ?? false,
   };
   if (values['base-url']) options.baseURL = values['base-url'];
   if (numbers.concurrency !== undefined) options.concurrency = numbers.concurrency;
   if (numbers.maxFiles !== undefined) options.maxFiles = numbers.maxFiles;
+  if (numbers.checkBudgetMs !== undefined) options.checkBudgetMs = numbers.checkBudgetMs;
   return { kind: 'run', options };
 }
 
@@ -115,6 +130,8 @@ function parse(argv: readonly string[]) {
       concurrency: { type: 'string' },
       'max-files': { type: 'string' },
       'timeout-ms': { type: 'string' },
+      'check-budget-ms': { type: 'string' },
+      'extend-plan': { type: 'string' },
       apply: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

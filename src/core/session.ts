@@ -32,6 +32,8 @@ export interface FileChangeState {
   revisions: number;
   findings: Finding[];
   timings: { startedAt?: number; finishedAt?: number };
+  /** Set when the plan grew to include this file after a check: why it joined. */
+  addedBecause?: string;
 }
 
 export type SessionStage = 'reading' | 'planning' | 'working' | 'verifying' | 'revising' | 'done' | 'failed' | 'cancelled';
