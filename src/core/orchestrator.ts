@@ -15,6 +15,7 @@ import { RefactorSession, type FileChangeState, type RoleUsage, type Usage } fro
 import { verifyConsistency } from './verifier';
 import { checkProposals } from './verify/compileCheck/checkProposals';
 import { CompileChecker } from './verify/compileCheck/compileChecker';
+import { isScriptPath } from './verify/compileCheck/proposedTree';
 import { runWorker, type WorkerInput, type WorkerResult } from './worker';
 import type { WorkspaceAccess } from './workspace';
 import { buildWorkspaceSummary } from './workspaceSummary';
@@ -136,8 +137,9 @@ async function verifyAfterRedo(session: RefactorSession, options: RefactorOption
 }
 
 /** The compile check's worker thread, started early so TypeScript loads while the models work. */
-function startChecker(options: RefactorOptions, paths: readonly string[] = []): CompileChecker | undefined {
-  if (!options.checkRoot) return undefined;
+function startChecker(options: RefactorOptions, paths: readonly string[]): CompileChecker | undefined {
+  // Only TypeScript and JavaScript need the thread; JSON is checked in place.
+  if (!options.checkRoot || !paths.some(isScriptPath)) return undefined;
   const checker = CompileChecker.start(options.checkRoot);
   checker.prepare(paths);
   return checker;
@@ -146,7 +148,7 @@ function startChecker(options: RefactorOptions, paths: readonly string[] = []): 
 async function runSession(session: RefactorSession, options: RefactorOptions): Promise<void> {
   const { signal, settings } = options;
   const provider = meteredProvider(session, options.provider);
-  const checker = startChecker(options);
+  let checker: CompileChecker | undefined;
   try {
     // Start on a later tick, so whoever called startRefactor has subscribed before the first event.
     await Promise.resolve();
@@ -170,8 +172,9 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     });
     session.plan = plan;
     session.timings.plannedAt = Date.now();
-    // The baseline of the planned files and their importers builds on the checker's thread meanwhile.
-    checker?.prepare(plan.changes.map((change) => change.path));
+    // TypeScript loads and the baseline of the planned files and their importers builds on the
+    // checker's thread while the workers wait on the model.
+    checker = startChecker(options, plan.changes.map((change) => change.path));
     session.files = plan.changes.map(newFileState);
     session.emit({ type: 'plan', plan });
     for (const file of session.files) session.emit({ type: 'file', file });
