@@ -119,8 +119,20 @@ export class RefactorController implements vscode.Disposable {
     this.reviewLifetime = lifetime;
     this.log.info(`Refactor: "${request}" with ${provider.description}${scope && scope.length > 0 ? ` (scope: ${scope.join(', ')})` : ''}`);
 
-    const { session, done } = startRefactor({ request, workspace, provider, settings: settings.engine, signal: runAbort.signal, ...(scope && scope.length > 0 ? { scope } : {}) });
-    const review = new ReviewSession(session, done, { workspace, provider, settings: settings.engine, signal: lifetime.signal });
+    // The compile check reads the rest of the project from disk; with several folders a path's folder
+    // prefix is not a directory, so only single-folder workspaces are checked (the verdict says so).
+    const folder = this.paths.multiRoot ? undefined : this.paths.folders[0];
+    const checkRoot = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    const { session, done } = startRefactor({
+      request,
+      workspace,
+      provider,
+      settings: settings.engine,
+      signal: runAbort.signal,
+      ...(scope && scope.length > 0 ? { scope } : {}),
+      ...(checkRoot ? { checkRoot } : {}),
+    });
+    const review = new ReviewSession(session, done, { workspace, provider, settings: settings.engine, signal: lifetime.signal, ...(checkRoot ? { checkRoot } : {}) });
     this.review = review;
     this.content.setReview(review);
     this.reviewDisposables.push(
@@ -195,6 +207,14 @@ export class RefactorController implements vscode.Disposable {
     await review.rerun(id);
   }
 
+  async addSuggestion(id: string): Promise<void> {
+    const review = this.review;
+    const suggestion = review?.session.suggestions.find((s) => s.id === id);
+    if (!review || !suggestion) return;
+    this.log.info(`Adding ${suggestion.path} to the refactor: ${suggestion.reason}`);
+    await review.addSuggestion(id);
+  }
+
   async openDiff(id: string, line?: number): Promise<void> {
     const review = this.review;
     const file = review?.session.file(id);
@@ -235,6 +255,7 @@ export class RefactorController implements vscode.Disposable {
       {
         apply: async () => void (await this.applyAccepted()),
         rerun: (id) => this.rerun(id),
+        addSuggestion: (id) => this.addSuggestion(id),
         openDiff: (id, line) => this.openDiff(id, line),
         cancelRun: () => this.cancelRun(),
         showLog: () => this.showLog(),

@@ -10,6 +10,7 @@ import type { ReviewSession } from './reviewSession';
 export interface ReviewActions {
   apply(): Promise<void>;
   rerun(id: string): Promise<void>;
+  addSuggestion(id: string): Promise<void>;
   openDiff(id: string, line?: number): Promise<void>;
   cancelRun(): void;
   showLog(): void;
@@ -103,6 +104,9 @@ export class ReviewPanel implements vscode.Disposable {
         return;
       case 'rerun':
         await this.actions.rerun(message.id);
+        return;
+      case 'addSuggestion':
+        await this.actions.addSuggestion(message.id);
         return;
       case 'apply':
         await this.actions.apply();

@@ -3,7 +3,7 @@
 // decisions. A new proposal for a file (a revision or a re-run) resets that file's decision, because
 // what the user accepted is no longer what would be written.
 import * as vscode from 'vscode';
-import { rerunFile, type RefactorOptions } from '../core/orchestrator';
+import { addSuggestion, rerunFile, type RefactorOptions } from '../core/orchestrator';
 import { computeHunks, type ReviewHunk } from '../core/reviewHunks';
 import type { FileChangeState, RefactorSession } from '../core/session';
 import type { FileView, FindingView, ReviewDecision, SessionView } from '../protocol/webviewProtocol';
@@ -163,6 +163,19 @@ export class ReviewSession implements vscode.Disposable {
     this.changeEmitter.fire({ kind: 'session' });
     try {
       await rerunFile(this.session, id, { ...this.rerunOptions, request: this.session.request });
+    } finally {
+      this.rerunsInFlight--;
+      this.changeEmitter.fire({ kind: 'session' });
+    }
+  }
+
+  /** "Add to refactor": a file the checks found broken outside the plan gets its own change. */
+  async addSuggestion(id: string): Promise<void> {
+    if (!this.session.suggestions.some((s) => s.id === id) || this.running) return;
+    this.rerunsInFlight++;
+    this.changeEmitter.fire({ kind: 'session' });
+    try {
+      await addSuggestion(this.session, id, { ...this.rerunOptions, request: this.session.request });
     } finally {
       this.rerunsInFlight--;
       this.changeEmitter.fire({ kind: 'session' });
