@@ -11,7 +11,7 @@ import { PlanRejectedError, planRefactor } from './planner';
 import type { UpstreamResult } from './prompts';
 import { runDependencyGraph } from './scheduler';
 import type { Finding, Plan, PlannedChange } from './schemas';
-import { RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
+import { RefactorSession, type FileChangeState, type PlanSuggestion, type RoleUsage, type Usage } from './session';
 import { verifyConsistency } from './verifier';
 import { checkProposals } from './verify/compileCheck/checkProposals';
 import { CompileChecker } from './verify/compileCheck/compileChecker';
@@ -130,7 +130,7 @@ export async function addSuggestion(session: RefactorSession, suggestionId: stri
 async function verifyAfterRedo(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, checker: CompileChecker | undefined, focus: string[]): Promise<void> {
   try {
     await verifyRound(session, options, provider, focus, checker);
-    offerSuggestions(session, options);
+    await offerSuggestions(session, options);
   } catch (error) {
     if (!options.signal.aborted) session.log('warn', `Consistency checks failed after redoing ${focus.join(', ')}: ${describeModelError(error)}`);
   }
@@ -366,13 +366,13 @@ async function verifyAndRevise(session: RefactorSession, options: RefactorOption
     if (revised.length === 0) break;
     focus = revised.map((file) => file.path);
   }
-  offerSuggestions(session, options);
+  await offerSuggestions(session, options);
 }
 
 /** extendPlan auto: a change per broken file outside the plan, within maxFiles; their workers run now. */
 async function growPlan(session: RefactorSession, options: RefactorOptions, provider: ChatProvider): Promise<FileChangeState[]> {
   const added: FileChangeState[] = [];
-  for (const suggestion of growthCandidates(session)) {
+  for (const suggestion of await visibleCandidates(session, options)) {
     const file = addSuggestedChange(session, suggestion, options.settings.maxFiles);
     if (file) added.push(file);
   }
@@ -384,9 +384,21 @@ async function growPlan(session: RefactorSession, options: RefactorOptions, prov
 }
 
 /** extendPlan ask: the broken files outside the plan become suggestions the review offers to add. */
-function offerSuggestions(session: RefactorSession, options: RefactorOptions): void {
-  const next = options.settings.extendPlan === 'ask' ? growthCandidates(session) : [];
+async function offerSuggestions(session: RefactorSession, options: RefactorOptions): Promise<void> {
+  const next = options.settings.extendPlan === 'ask' ? await visibleCandidates(session, options) : [];
   if (next.length > 0 || session.suggestions.length > 0) session.setSuggestions(next);
+}
+
+/**
+ * Growth candidates the models may see: the compiler reads the whole project, excluded and ignored
+ * files included, but only files in the workspace listing (excludes, .gitignore and secrets already
+ * applied) may join the plan. Their errors stay reported either way.
+ */
+async function visibleCandidates(session: RefactorSession, options: RefactorOptions): Promise<PlanSuggestion[]> {
+  const candidates = growthCandidates(session);
+  if (candidates.length === 0) return [];
+  const listed = new Set((await options.workspace.listFiles(options.signal)).map((entry) => entry.path));
+  return candidates.filter((candidate) => listed.has(candidate.path));
 }
 
 async function verifyRound(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, focus: string[] | undefined, checker?: CompileChecker): Promise<void> {

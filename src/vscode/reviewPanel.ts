@@ -69,7 +69,9 @@ export class ReviewPanel implements vscode.Disposable {
       return;
     }
     const message = parsed.message;
-    if ('id' in message && !this.review.has(message.id)) {
+    // Suggestion ids name files outside the plan the review offered; every other id is a change id.
+    const known = message.type === 'addSuggestion' ? this.review.session.suggestions.some((s) => s.id === message.id) : 'id' in message && this.review.has(message.id);
+    if ('id' in message && !known) {
       this.log.warn(`Review: dropped a '${message.type}' message for unknown change id '${message.id}'.`);
       return;
     }
