@@ -3,7 +3,7 @@
 // in a RefactorSession that observers subscribe to. The core never writes files: proposals wait for
 // the user (review panel) or for the CLI's explicit --apply.
 import { runConsistencyChecks } from './consistencyChecks';
-import { addSuggestedChange, growthCandidates, type ExtendPlan } from './engine/planGrowth';
+import { addSuggestedChange, offerSuggestions, visibleCandidates, type ExtendPlan } from './engine/planGrowth';
 import type { ChatProvider } from './llm/chatProvider';
 import { describeModelError } from './llm/modelErrors';
 import { meterUsage } from './llm/usageMeter';
@@ -11,11 +11,11 @@ import { PlanRejectedError, planRefactor } from './planner';
 import type { UpstreamResult } from './prompts';
 import { runDependencyGraph } from './scheduler';
 import type { Finding, Plan, PlannedChange } from './schemas';
-import { RefactorSession, type FileChangeState, type PlanSuggestion, type RoleUsage, type Usage } from './session';
+import { RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
 import { verifyConsistency } from './verifier';
 import { checkProposals } from './verify/compileCheck/checkProposals';
-import { CompileChecker } from './verify/compileCheck/compileChecker';
-import { isScriptPath } from './verify/compileCheck/proposedTree';
+import { callerErrorsCausedBy } from './verify/compileCheck/callerErrors';
+import { startCompileChecker, type CompileChecker } from './verify/compileCheck/compileChecker';
 import { runWorker, type WorkerInput, type WorkerResult } from './worker';
 import type { WorkspaceAccess } from './workspace';
 import { buildWorkspaceSummary } from './workspaceSummary';
@@ -88,7 +88,7 @@ export async function rerunFile(session: RefactorSession, id: string, options: R
     return;
   }
   const provider = meteredProvider(session, options.provider);
-  const checker = startChecker(options, session.files.map((f) => f.path));
+  const checker = startCompileChecker(options.checkRoot, session.files.map((f) => f.path));
   try {
     await runOneFile(session, options, provider, file);
     if (options.signal.aborted || !session.plan) return;
@@ -117,7 +117,7 @@ export async function addSuggestion(session: RefactorSession, suggestionId: stri
     return;
   }
   const provider = meteredProvider(session, options.provider);
-  const checker = startChecker(options, session.files.map((f) => f.path));
+  const checker = startCompileChecker(options.checkRoot, session.files.map((f) => f.path));
   try {
     await runOneFile(session, options, provider, file);
     if (options.signal.aborted) return;
@@ -130,19 +130,10 @@ export async function addSuggestion(session: RefactorSession, suggestionId: stri
 async function verifyAfterRedo(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, checker: CompileChecker | undefined, focus: string[]): Promise<void> {
   try {
     await verifyRound(session, options, provider, focus, checker);
-    await offerSuggestions(session, options);
+    await offerSuggestions(session, options.settings.extendPlan, options.workspace, options.signal);
   } catch (error) {
     if (!options.signal.aborted) session.log('warn', `Consistency checks failed after redoing ${focus.join(', ')}: ${describeModelError(error)}`);
   }
-}
-
-/** The compile check's worker thread, started early so TypeScript loads while the models work. */
-function startChecker(options: RefactorOptions, paths: readonly string[]): CompileChecker | undefined {
-  // Only TypeScript and JavaScript need the thread; JSON is checked in place.
-  if (!options.checkRoot || !paths.some(isScriptPath)) return undefined;
-  const checker = CompileChecker.start(options.checkRoot);
-  checker.prepare(paths);
-  return checker;
 }
 
 async function runSession(session: RefactorSession, options: RefactorOptions): Promise<void> {
@@ -174,7 +165,7 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     session.timings.plannedAt = Date.now();
     // TypeScript loads and the baseline of the planned files and their importers builds on the
     // checker's thread while the workers wait on the model.
-    checker = startChecker(options, plan.changes.map((change) => change.path));
+    checker = startCompileChecker(options.checkRoot, plan.changes.map((change) => change.path));
     session.files = plan.changes.map(newFileState);
     session.emit({ type: 'plan', plan });
     for (const file of session.files) session.emit({ type: 'file', file });
@@ -366,13 +357,13 @@ async function verifyAndRevise(session: RefactorSession, options: RefactorOption
     if (revised.length === 0) break;
     focus = revised.map((file) => file.path);
   }
-  await offerSuggestions(session, options);
+  await offerSuggestions(session, options.settings.extendPlan, options.workspace, options.signal);
 }
 
 /** extendPlan auto: a change per broken file outside the plan, within maxFiles; their workers run now. */
 async function growPlan(session: RefactorSession, options: RefactorOptions, provider: ChatProvider): Promise<FileChangeState[]> {
   const added: FileChangeState[] = [];
-  for (const suggestion of await visibleCandidates(session, options)) {
+  for (const suggestion of await visibleCandidates(session, options.workspace, options.signal)) {
     const file = addSuggestedChange(session, suggestion, options.settings.maxFiles);
     if (file) added.push(file);
   }
@@ -381,24 +372,6 @@ async function growPlan(session: RefactorSession, options: RefactorOptions, prov
   await runDependencyGraph(added.map((file) => ({ id: file.id, dependsOn: [] })), options.settings.concurrency, options.signal, (id) => runPlannedFile(session, options, provider, id));
   options.signal.throwIfAborted();
   return added.filter((file) => file.status === 'proposed');
-}
-
-/** extendPlan ask: the broken files outside the plan become suggestions the review offers to add. */
-async function offerSuggestions(session: RefactorSession, options: RefactorOptions): Promise<void> {
-  const next = options.settings.extendPlan === 'ask' ? await visibleCandidates(session, options) : [];
-  if (next.length > 0 || session.suggestions.length > 0) session.setSuggestions(next);
-}
-
-/**
- * Growth candidates the models may see: the compiler reads the whole project, excluded and ignored
- * files included, but only files in the workspace listing (excludes, .gitignore and secrets already
- * applied) may join the plan. Their errors stay reported either way.
- */
-async function visibleCandidates(session: RefactorSession, options: RefactorOptions): Promise<PlanSuggestion[]> {
-  const candidates = growthCandidates(session);
-  if (candidates.length === 0) return [];
-  const listed = new Set((await options.workspace.listFiles(options.signal)).map((entry) => entry.path));
-  return candidates.filter((candidate) => listed.has(candidate.path));
 }
 
 async function verifyRound(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, focus: string[] | undefined, checker?: CompileChecker): Promise<void> {
@@ -469,16 +442,6 @@ function filesToRevise(session: RefactorSession): { file: FileChangeState; findi
     .filter((entry) => entry.findings.length > 0);
 }
 
-/**
- * Compile errors in other planned files that trace back to `path` (a name, export or signature there
- * that the callers disagree with), quoted for its worker: revising only the callers cannot fix them.
- * Errors in files outside the plan do not send a planned file back; they grow the plan instead.
- */
-function callerErrorsCausedBy(findings: readonly Finding[], path: string, planned: ReadonlySet<string>): Finding[] {
-  return findings
-    .filter((f) => f.kind === 'compile-error' && f.severity === 'error' && f.path !== path && planned.has(f.path) && f.relatedPaths.includes(path))
-    .map((f) => ({ ...f, path, line: 0, relatedPaths: [f.path], message: `a file that uses this one breaks: ${f.path} line ${f.line}: ${f.message}` }));
-}
 
 async function reviseFiles(
   session: RefactorSession,

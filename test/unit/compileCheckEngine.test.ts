@@ -2,6 +2,7 @@
 // worker makes each of the mistakes a plausible but weak model makes, its verifier reports nothing,
 // and the compiler must catch every one at the right file and line before anything could be applied.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { createNodeWorkspace } from '../../src/core/nodeWorkspace';
 import { addSuggestion, DEFAULT_ENGINE_SETTINGS, startRefactor, type EngineSettings, type RefactorOptions } from '../../src/core/orchestrator';
@@ -216,4 +217,73 @@ describe('compile check in a run', function () {
     assert.equal(session.compileCheck?.typescript, "TypeScript 5.9.0-workspace (the workspace's)");
     assert.deepEqual(brief(session), ['src/receipt.ts:1 TS2305']);
   });
+});
+
+describe('compile check in a run: every mistake caught is also fixed before review', function () {
+  this.timeout(90_000);
+  let server: FakeOpenAIServer;
+  let root: string;
+
+  beforeEach(async () => {
+    server = await startFakeOpenAIServer();
+    root = await makeWorkspace(shop);
+  });
+  afterEach(async () => {
+    await server.close();
+    await removeWorkspace(root);
+  });
+
+  const all = ['src/price.ts', 'src/cart.ts', 'src/receipt.ts'];
+  const signatureChanges = [
+    change('c1', 'src/price.ts', 'Add a second parameter `currency: string` to formatPrice and print it after the amount.'),
+    change('c2', 'src/cart.ts', "Pass 'EUR' as the new currency argument of formatPrice.", { dependsOn: ['c1'] }),
+  ];
+  const withCurrency = "export function formatPrice(cents: number, currency = 'USD'): string {\n  return `${(cents / 100).toFixed(2)} ${currency}`;\n}\n";
+  const goodPackage = '{\n  "name": "shop",\n  "version": "1.0.0",\n  "private": true,\n  "scripts": { "build": "tsc" }\n}\n';
+  /** First attempt wrong for `file` (as `wrong` makes it), every later one right. */
+  const firstWrong = (file: string, wrong: (text: string) => string): Worker => (f, _r, attempt) => (f === file && attempt === 1 ? wrong(renamePrice(shop[f] ?? '')) : renamePrice(shop[f] ?? ''));
+
+  const cases: { name: string; changes: PlannedChange[]; worker: Worker; caught: string; settings?: Partial<EngineSettings> }[] = [
+    { name: 'a caller the plan missed (joins the plan)', changes: renamePlan(['src/price.ts', 'src/cart.ts']), worker: renameAll, caught: 'src/receipt.ts:1 TS2305', settings: { extendPlan: 'auto' } },
+    { name: 'a wrong import path', changes: renamePlan(all), worker: firstWrong('src/cart.ts', (t) => t.replace("'./price'", "'./pricing'")), caught: 'src/cart.ts:1 TS2307' },
+    { name: 'a syntax error', changes: renamePlan(all), worker: firstWrong('src/price.ts', (t) => t.replace(/\}\n$/, '')), caught: 'src/price.ts:3 TS1005' },
+    { name: 'two names for one function', changes: renamePlan(all), worker: firstWrong('src/cart.ts', (t) => t.replace(/formatAmount/g, 'formatMoney')), caught: 'src/cart.ts:1 TS2305' },
+    { name: 'a wrong argument type', changes: renamePlan(all), worker: firstWrong('src/receipt.ts', (t) => t.replace('formatAmount(cents)', 'formatAmount(String(cents))')), caught: 'src/receipt.ts:4 TS2345' },
+    {
+      name: 'a signature a worker forgot to change',
+      changes: signatureChanges,
+      worker: (f, _r, attempt) => (f === 'src/price.ts' ? (attempt === 1 ? `${shop[f]}// currency: see TODO\n` : withCurrency) : (shop[f] ?? '').replace('0));', "0), 'EUR');")),
+      caught: 'src/cart.ts:4 TS2554',
+    },
+    {
+      name: 'invalid JSON in a config file',
+      changes: [change('c1', 'package.json', 'Add a "build" script running tsc.', { specialist: 'config' })],
+      worker: (_f, _r, attempt) => (attempt === 1 ? goodPackage.replace('"private": true,', '"private": true') : goodPackage),
+      caught: 'package.json:5 JSON-CommaExpected',
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      server.setScript(script(c.changes, c.worker));
+      const { session, done } = startRefactor({
+        request: 'Refactor the shop',
+        workspace: createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }),
+        provider: provider(server),
+        settings: { ...DEFAULT_ENGINE_SETTINGS, revisionRounds: 1, ...c.settings },
+        signal: new AbortController().signal,
+        checkRoot: root,
+      });
+      let firstCheck: string[] | undefined;
+      session.onEvent((event) => {
+        if (event.type === 'compile-check' && firstCheck === undefined) firstCheck = brief(session);
+      });
+      await done;
+      assert.equal(session.stage, 'done', session.error);
+      assert.deepEqual(firstCheck, [c.caught], 'caught by the first check');
+      assert.deepEqual(session.findings, [], 'nothing left after the revision or the added file');
+      assert.equal(session.compileCheck?.verdict, c.changes.some((ch) => ch.path.endsWith('.ts')) ? 'the proposed changes type-check' : 'the proposed JSON files parse (no TypeScript or JavaScript changed)');
+      assert.equal(await fs.readFile(path.join(root, 'src/price.ts'), 'utf8'), shop['src/price.ts'], 'nothing written');
+    });
+  }
 });

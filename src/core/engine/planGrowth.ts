@@ -6,6 +6,7 @@
 import { checkRelativePath, isSecretPath } from '../paths';
 import type { Finding, PlannedChange } from '../schemas';
 import type { FileChangeState, PlanSuggestion, RefactorSession } from '../session';
+import type { WorkspaceAccess } from '../workspace';
 
 export type ExtendPlan = 'ask' | 'auto' | 'off';
 
@@ -25,6 +26,24 @@ export function growthCandidates(session: RefactorSession): PlanSuggestion[] {
     byPath.set(finding.path, [...(byPath.get(finding.path) ?? []), finding]);
   }
   return [...byPath].map(([path, findings], index) => ({ id: `s${index + 1}`, path, reason: reasonFor(findings), findings }));
+}
+
+/**
+ * Growth candidates the models may see: the compiler reads the whole project, excluded and ignored
+ * files included, but only files in the workspace listing (excludes, .gitignore and secrets already
+ * applied) may join the plan. Their errors stay reported either way.
+ */
+export async function visibleCandidates(session: RefactorSession, workspace: WorkspaceAccess, signal: AbortSignal): Promise<PlanSuggestion[]> {
+  const candidates = growthCandidates(session);
+  if (candidates.length === 0) return [];
+  const listed = new Set((await workspace.listFiles(signal)).map((entry) => entry.path));
+  return candidates.filter((candidate) => listed.has(candidate.path));
+}
+
+/** extendPlan ask: the broken files outside the plan become suggestions the review offers to add. */
+export async function offerSuggestions(session: RefactorSession, mode: ExtendPlan, workspace: WorkspaceAccess, signal: AbortSignal): Promise<void> {
+  const next = mode === 'ask' ? await visibleCandidates(session, workspace, signal) : [];
+  if (next.length > 0 || session.suggestions.length > 0) session.setSuggestions(next);
 }
 
 function reasonFor(findings: readonly Finding[]): string {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CheckOutcome, TreeChange, TypeScriptIdentity } from './proposedTree';
+import { isScriptPath, type CheckOutcome, type TreeChange, type TypeScriptIdentity } from './proposedTree';
 import type { FromCheckWorker, ToCheckWorker } from './workerMessages';
 
 export type CheckReply =
@@ -17,6 +17,18 @@ export type CheckReply =
 export function workerScriptPath(): string | undefined {
   const candidate = path.join(__dirname, 'compileCheckWorker.js');
   return existsSync(candidate) ? candidate : undefined;
+}
+
+/**
+ * The checker for a run whose plan names `paths`, started at once so TypeScript loads and the baseline
+ * builds while the models work. None without a folder on disk, or when no TypeScript or JavaScript file
+ * is planned (JSON is checked in place, without the thread).
+ */
+export function startCompileChecker(root: string | undefined, paths: readonly string[]): CompileChecker | undefined {
+  if (!root || !paths.some(isScriptPath)) return undefined;
+  const checker = CompileChecker.start(root);
+  checker.prepare(paths);
+  return checker;
 }
 
 export class CompileChecker {
