@@ -1,4 +1,5 @@
-// Bundles the three things we ship: the extension host entry, the headless CLI and the webview script.
+// Bundles what we ship: the extension host entry, the headless CLI, the compile-check worker thread
+// (a separate script, since a Worker runs a file) and the webview script.
 // `--production` minifies and drops source maps; `--watch` rebuilds on change and prints the
 // `[watch] build started/finished` lines VS Code's esbuild problem matcher understands.
 import * as esbuild from 'esbuild';
@@ -28,6 +29,9 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   plugins: watch ? [watchLogger] : [],
+  // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ES module
+  // build bundles cleanly.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
 const targets = [
@@ -35,6 +39,8 @@ const targets = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', platform: 'node', target: 'node20', external: ['vscode'] },
   // The CLI runs on plain Node; the shebang makes `dist/cli.js` directly executable.
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', format: 'cjs', platform: 'node', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // The compile check's worker thread; it carries the bundled TypeScript, which only it loads.
+  { ...common, entryPoints: ['src/core/verify/compileCheck/compileCheckWorker.ts'], outfile: 'dist/compileCheckWorker.js', format: 'cjs', platform: 'node', target: 'node20' },
   // The review webview runs in a browser iframe under a strict CSP: one self-contained script.
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', format: 'iife', platform: 'browser', target: 'es2022' },
 ];

@@ -3,7 +3,7 @@ const fixed = (x, digits) => Number(x).toFixed(digits);
 const ms = (x) => `${Math.round(x).toLocaleString('en')} ms`;
 
 export function resultsTable(results) {
-  const { overhead: o, firstDiff: f, patterns: p, workspaceScale: w, tokenEconomy: t, diffAtSize: d, smoke } = results;
+  const { overhead: o, firstDiff: f, patterns: p, workspaceScale: w, tokenEconomy: t, diffAtSize: d, compileCheck: c = [], smoke } = results;
   const verdict = (met) => (smoke ? 'smoke run' : met ? '✅ met' : '❌ missed');
   const rows = [
     [
@@ -68,6 +68,12 @@ export function resultsTable(results) {
           `card ≤ ${d.goals.cardMs} ms, batch ≤ ${d.goals.batchMs} ms (bench's own)`,
           verdict(d.cardMs <= d.goals.cardMs && d.firstBatchMs <= d.goals.batchMs),
         ],
+    ...c.map((s) => [
+      `7. Compile check, strict TS project of ${s.files.toLocaleString('en')} files (${s.lines.toLocaleString('en')} lines), ${s.changedFiles} changed files (${s.checkedFiles} checked with their importers), median of ${s.checkMsAll.length}`,
+      `check after the last worker **${ms(s.checkMs)}**; baseline (while the model works) ${ms(s.baselineMs)}; peak RSS **${s.peakMB} MB**; ${s.newErrors} new errors (a correct change)`,
+      `< ${s.goals.checkMs / 1000} s, < 1 GB`,
+      verdict(s.checkMs < s.goals.checkMs && s.peakMB < s.goals.peakMB && s.newErrors === 0),
+    ]),
   ];
   return ['| benchmark | result | goal | |', '| --- | --- | --- | --- |', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }

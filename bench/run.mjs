@@ -8,10 +8,13 @@
 //                                 yields numbers, never that they meet their goals; writes nothing
 //                                 into bench/
 //   --json-only                   print results.json to stdout instead of the table (progress: stderr)
+//   --compile-only                run only benchmark 7 (the compile check) and merge it into the
+//                                 existing bench/results.json, leaving the other figures as they were
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './out.mjs';
+import { measureCompileCheck } from './compileCheck.mjs';
 import { measureDiffAtSize } from './diffAtSize.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measurePatterns } from './patterns.mjs';
@@ -21,25 +24,37 @@ import { measureWorkspaceScale } from './workspaceScale.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const jsonOnly = process.argv.includes('--json-only');
+const compileOnly = process.argv.includes('--compile-only') && !smoke;
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
 // One model call = a fixed latency before the first byte, then the reply streamed at a fixed rate.
 const model = smoke ? { latencyMs: 40, tokensPerSecond: 4000 } : { latencyMs: 300, tokensPerSecond: 400 };
 const CONCURRENCY = 8;
 const config = smoke
-  ? { definitions: 2, usersPerDefinition: 2, repetitions: 1, sizes: [300], sizeRepetitions: 1, tokenFileLines: 300, diffLines: 500, diffChanged: 20, renderRepetitions: 1 }
-  : { definitions: 10, usersPerDefinition: 4, repetitions: 3, sizes: [1_000, 10_000, 50_000], sizeRepetitions: 3, tokenFileLines: 2_000, diffLines: 5_000, diffChanged: 200, renderRepetitions: 3 };
+  ? { definitions: 2, usersPerDefinition: 2, repetitions: 1, sizes: [300], sizeRepetitions: 1, tokenFileLines: 300, diffLines: 500, diffChanged: 20, renderRepetitions: 1, compileSizes: [40], compileRepetitions: 1 }
+  : { definitions: 10, usersPerDefinition: 4, repetitions: 3, sizes: [1_000, 10_000, 50_000], sizeRepetitions: 3, tokenFileLines: 2_000, diffLines: 5_000, diffChanged: 200, renderRepetitions: 3, compileSizes: [1_000, 5_000], compileRepetitions: 3 };
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-bench-'));
 const started = Date.now();
 const loadBefore = os.loadavg();
 try {
+  if (compileOnly) {
+    const file = path.join(repoRoot, 'bench', 'results.json');
+    const results = { ...JSON.parse(fs.readFileSync(file, 'utf8')), compileCheck: measureCompileCheck({ sizes: config.compileSizes, parent: path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.compileRepetitions, log }), compileCheckMeasuredAt: new Date().toISOString(), compileCheckLoadAverage: os.loadavg().map(round2) };
+    fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    const table = resultsTable(results);
+    fs.writeFileSync(path.join(repoRoot, 'bench', 'results.md'), resultsMarkdown(results, table));
+    process.stdout.write(`${table}\n`);
+    fs.rmSync(scratch, { recursive: true, force: true });
+    process.exit(0);
+  }
   const rename = { scratch, model, concurrency: CONCURRENCY, definitions: config.definitions, usersPerDefinition: config.usersPerDefinition, log };
   const { overhead, firstDiff } = await measureOverhead({ ...rename, repetitions: config.repetitions });
   const patterns = await measurePatterns(rename);
   const workspaceScale = measureWorkspaceScale({ sizes: config.sizes, parent: smoke ? scratch : path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.sizeRepetitions, log });
   const tokenEconomy = await measureTokenEconomy({ scratch, fileLines: config.tokenFileLines });
   const diffAtSize = await measureDiffAtSize({ lines: config.diffLines, changedLines: config.diffChanged, renderRepetitions: config.renderRepetitions, log });
+  const compileCheck = measureCompileCheck({ sizes: config.compileSizes, parent: smoke ? scratch : path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.compileRepetitions, log });
 
   const results = {
     smoke,
@@ -52,6 +67,7 @@ try {
     workspaceScale,
     tokenEconomy,
     diffAtSize,
+    compileCheck,
     totalSeconds: Math.round((Date.now() - started) / 1000),
   };
   const table = resultsTable(results);
@@ -130,6 +146,14 @@ ${table}
   messages; times run from posting them until the element is in the DOM and layout is forced. A diff
   over 600 lines starts collapsed, so the card is fast and Expand shows the first 400 lines.
   No goal was set for 2 and 6; the ones shown are the bench's own (RAIL: respond within 100 ms).
+- **Compile check (7)**: a generated strict TypeScript project (\`bench/compileCheckProject.mjs\`: hub
+  modules, feature files importing a hub and the previous feature of their group) in which one helper is
+  renamed, correctly, in the 10 files that define or call it. One fresh process per measurement
+  (\`bench/compileCheckProbe.cjs\`), median of the runs. *Baseline* = starting the checker thread (loading
+  TypeScript), preparing the 10 planned paths and answering a check of unchanged text: in a run this
+  happens while the workers wait on the model. *Check* = the check of the proposal after that: the time
+  the check adds after the last worker (at most; the verifier model is asked meanwhile). Peak =
+  \`maxRSS\` of the process, the checker thread included.${r.compileCheckMeasuredAt ? ` Measured on its own (\`--compile-only\`) on ${r.compileCheckMeasuredAt.slice(0, 10)}, load average ${r.compileCheckLoadAverage?.join(' / ')} on ${r.machine.cpus} cores.` : ''}
 `;
 }
 

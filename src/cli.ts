@@ -79,8 +79,11 @@ async function main(argv: readonly string[]): Promise<number> {
         ...DEFAULT_ENGINE_SETTINGS,
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+        ...(options.checkBudgetMs !== undefined ? { compileCheckBudgetMs: options.checkBudgetMs } : {}),
+        extendPlan: options.extendPlan,
       },
       signal: controller.signal,
+      checkRoot: root,
     });
     session.onEvent((event) => {
       // The listing is done when planning starts: say what the planner will not see, and why.
@@ -192,6 +195,10 @@ function printHuman(session: RefactorSession): void {
     if (file.status === 'proposed' && file.diff !== '') process.stdout.write(forTerminal(file.diff.endsWith('\n') ? file.diff : `${file.diff}\n`));
   }
   for (const finding of session.findings) process.stdout.write(`${forTerminal(formatFinding(finding))}\n`);
+  if (session.compileCheck) process.stdout.write(`${forTerminal(`compile check: ${session.compileCheck.verdict}${session.compileCheck.typescript ? ` [${session.compileCheck.typescript}]` : ''}`)}\n`);
+  for (const file of session.files) {
+    if (file.addedBecause) process.stdout.write(`${forTerminal(`added to the plan: ${file.path}: ${file.addedBecause}`)}\n`);
+  }
 }
 
 function formatFinding(finding: Finding): string {
@@ -202,6 +209,7 @@ function summarise(session: RefactorSession, options: CliOptions, applied: Apply
   const count = (status: FileChangeState['status']) => session.files.filter((f) => f.status === status).length;
   const tokens = Object.values(session.usage).reduce((sum, u) => sum + u.promptTokens + u.completionTokens, 0);
   const parts = [`${count('proposed')} proposed`, `${count('failed')} failed`, `${session.findings.length} finding(s)`, `${tokens} tokens`];
+  if (session.compileCheck) parts.push(`compile check: ${session.compileCheck.verdict}`);
   if (applied) parts.push(`${applied.applied.length} written`, `${applied.refused.length} refused`);
   else if (patch && 'files' in patch) parts.push(`patch written to ${patch.file}, no file changed`);
   else if (!options.apply) parts.push('nothing written (use --apply to write)');
@@ -222,9 +230,11 @@ function jsonResult(session: RefactorSession, applied?: ApplyOutcome, patch?: Pa
       ...(file.error !== undefined ? { error: file.error } : {}),
       findings: file.findings,
       revisions: file.revisions,
+      ...(file.addedBecause !== undefined ? { addedBecause: file.addedBecause } : {}),
     })),
     findings: session.findings,
     synthesis: synthesizeChange(session),
+    compileCheck: session.compileCheck ?? null,
     usage: session.usage,
     timings: session.timings,
     ...(session.error !== undefined ? { error: session.error } : {}),

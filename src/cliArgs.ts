@@ -15,6 +15,10 @@ export interface CliOptions {
   concurrency?: number;
   maxFiles?: number;
   timeoutMs: number;
+  /** Budget of one compile check; past it the check stops with an info finding. */
+  checkBudgetMs?: number;
+  /** Files outside the plan that the checks find broken: add them (auto) or only report them (off). */
+  extendPlan: 'auto' | 'off';
   apply: boolean;
   /** Write the proposals as one unified diff to this file instead of writing the files. */
   patch?: string;
@@ -41,6 +45,10 @@ Options:
   --concurrency N          worker calls at once (default: 4)
   --max-files N            most files a plan may change (default: 50)
   --timeout-ms N           per model request (default: ${DEFAULT_TIMEOUT_MS})
+  --check-budget-ms N      time budget of one compile check of the proposals (default: 20000); past
+                           it the check stops and says so in one info finding
+  --extend-plan auto|off   when the compile check finds a file outside the plan that the changes
+                           break: add a change for it (auto) or only report it (off, the default)
   --apply                  write the proposed changes; a file that changed on disk since it was read
                            is refused (left as it is) and reported; a run in which planned files
                            failed is not applied (exit 1) unless --allow-partial is given
@@ -49,7 +57,8 @@ Options:
   --patch FILE             write the proposed changes as one unified diff to FILE (for git apply or
                            patch -p1) and leave the workspace's files as they are; not with --apply
   --json                   print one JSON object on stdout:
-                           { plan, files: [{ path, action, status, diff, error?, findings }], findings, usage, timings }
+                           { plan, files: [{ path, action, status, diff, error?, findings }], findings,
+                             compileCheck: { state, verdict, newErrors, files }, usage, timings }
   --help                   show this help
 
 The API key comes from OPENAI_API_KEY; with --base-url and no key, a placeholder is sent (local
@@ -79,17 +88,21 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (values.patch !== undefined && values.apply) return { kind: 'usage-error', message: '--patch and --apply exclude each other: the patch is the change, not written' };
   if (values.patch !== undefined && values.patch.trim() === '') return { kind: 'usage-error', message: '--patch needs a file name' };
 
-  const numbers: { concurrency?: number; maxFiles?: number; timeoutMs?: number } = {};
+  const numbers: { concurrency?: number; maxFiles?: number; timeoutMs?: number; checkBudgetMs?: number } = {};
   for (const [flag, key, raw] of [
     ['--concurrency', 'concurrency', values.concurrency],
     ['--max-files', 'maxFiles', values['max-files']],
     ['--timeout-ms', 'timeoutMs', values['timeout-ms']],
+    ['--check-budget-ms', 'checkBudgetMs', values['check-budget-ms']],
   ] as const) {
     if (raw === undefined) continue;
     const value = positiveInteger(raw);
     if (value === undefined) return { kind: 'usage-error', message: `${flag} needs a positive whole number, got "${raw}"` };
     numbers[key] = value;
   }
+
+  const extendPlan = values['extend-plan'] ?? 'off';
+  if (extendPlan !== 'auto' && extendPlan !== 'off') return { kind: 'usage-error', message: `--extend-plan needs auto or off, got "${extendPlan}"` };
 
   const model = values.model ?? DEFAULT_MODEL;
   const options: CliOptions = {
@@ -101,6 +114,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       verifier: values['verifier-model'] ?? model,
     },
     timeoutMs: numbers.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    extendPlan,
     apply: values.apply ?? false,
     allowPartial: values['allow-partial'] ?? false,
     json: values.json ?? false,
@@ -110,6 +124,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (values.patch !== undefined) options.patch = values.patch;
   if (numbers.concurrency !== undefined) options.concurrency = numbers.concurrency;
   if (numbers.maxFiles !== undefined) options.maxFiles = numbers.maxFiles;
+  if (numbers.checkBudgetMs !== undefined) options.checkBudgetMs = numbers.checkBudgetMs;
   return { kind: 'run', options };
 }
 
@@ -129,6 +144,8 @@ function parse(argv: readonly string[]) {
       concurrency: { type: 'string' },
       'max-files': { type: 'string' },
       'timeout-ms': { type: 'string' },
+      'check-budget-ms': { type: 'string' },
+      'extend-plan': { type: 'string' },
       apply: { type: 'boolean' },
       patch: { type: 'string' },
       'allow-partial': { type: 'boolean' },

@@ -51,21 +51,28 @@ export const SearchReplaceReplySchema = z.object({
 });
 export type SearchReplaceReply = z.infer<typeof SearchReplaceReplySchema>;
 
-export const FindingKindSchema = z.enum(['inconsistency', 'missing-change', 'conflict']);
+/** Kinds the verifier model may report. */
+export const ModelFindingKindSchema = z.enum(['inconsistency', 'missing-change', 'conflict']);
+/** Every kind a finding can have: `compile-error` comes only from the compiler, never from a model. */
+export const FindingKindSchema = z.enum([...ModelFindingKindSchema.options, 'compile-error']);
+export type FindingKind = z.infer<typeof FindingKindSchema>;
 export const FindingSeveritySchema = z.enum(['error', 'warning', 'info']);
 
 export const FindingSchema = z.object({
   path: z.string().describe('Workspace-relative path of the file the finding concerns'),
   line: z.number().int().min(0).describe('1-based line in the proposed content; 0 when it concerns the whole file'),
   severity: FindingSeveritySchema,
-  kind: FindingKindSchema,
+  kind: ModelFindingKindSchema,
   message: z.string().min(1),
   relatedPaths: z.array(z.string()).describe('Other files involved, e.g. the other side of a conflict'),
 });
-/** Who found it: the verifier model or a deterministic check that needs no model. */
+/** Who found it: the verifier model or a deterministic check that needs no model (the compiler included). */
 export const FindingSourceSchema = z.enum(['model', 'check']);
-export type Finding = z.infer<typeof FindingSchema> & {
+export type Finding = Omit<z.infer<typeof FindingSchema>, 'kind'> & {
+  kind: FindingKind;
   source?: z.infer<typeof FindingSourceSchema>;
+  /** The compiler's code for a compile error, e.g. `TS2345` or `JSON-CommaExpected`. */
+  code?: string;
 };
 
 export const VerifierReportSchema = z.object({ findings: z.array(FindingSchema) });

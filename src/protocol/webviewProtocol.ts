@@ -31,6 +31,8 @@ export const FindingViewSchema = z.object({
   message: Text,
   relatedPaths: z.array(Text),
   source: FindingSourceSchema.optional(),
+  /** The compiler's code of a compile error, e.g. TS2345. */
+  code: z.string().max(64).optional(),
 });
 export type FindingView = z.infer<typeof FindingViewSchema>;
 
@@ -89,6 +91,10 @@ export const SessionViewSchema = z.object({
    * refactoring half done, so Apply asks for a confirmation (`apply` with `allowPartial`).
    */
   partial: z.object({ planned: Count, failed: z.array(Text), summary: Text }).optional(),
+  /** What the compile check says about the proposals, once it ran. */
+  compileCheck: z.object({ state: z.enum(['passed', 'errors', 'not-checked', 'stopped']), verdict: Text }).optional(),
+  /** Files outside the plan the check found broken, each offered with an "Add to refactor" button. */
+  suggestions: z.array(z.object({ id: Id, path: Text, reason: Text })).optional(),
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;
 
@@ -116,6 +122,8 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('apply'), allowPartial: z.literal(true).optional() }),
   /** The accepted files and hunks as one unified diff, saved where the user picks. */
   z.strictObject({ type: z.literal('savePatch') }),
+  /** Add a suggested file (by the suggestion's id) to the refactor. */
+  z.strictObject({ type: z.literal('addSuggestion'), id: Id }),
   z.strictObject({ type: z.literal('cancelRun') }),
   z.strictObject({ type: z.literal('showLog') }),
 ]);

@@ -54,6 +54,9 @@ export function readSettings(configuration: vscode.WorkspaceConfiguration = vsco
       maxFiles: integer('maxFiles', DEFAULT_ENGINE_SETTINGS.maxFiles, 1, 500),
       searchReplaceMinLines: integer('searchReplaceMinLines', DEFAULT_ENGINE_SETTINGS.searchReplaceMinLines, 1),
       revisionRounds: integer('revisionRounds', DEFAULT_ENGINE_SETTINGS.revisionRounds, 0, 3),
+      compileCheckBudgetMs: integer('compileCheckBudgetMs', DEFAULT_ENGINE_SETTINGS.compileCheckBudgetMs, 100, 600_000),
+      // In the editor the review can ask, so that is the default there (the CLI's is off).
+      extendPlan: ((value) => (value === 'auto' || value === 'off' ? value : 'ask'))(text('extendPlan', 'ask')),
     },
     provider: {
       kind: text('provider', 'openai-compatible') === 'vscode-lm' ? 'vscode-lm' : 'openai-compatible',

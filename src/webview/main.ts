@@ -77,10 +77,11 @@ const noticeArea = h('div', { class: 'notice', role: 'status', 'aria-live': 'pol
 const synthesisSection = h('section', { class: 'synthesis', 'aria-label': 'Summary of the change' });
 const planSection = h('section', { class: 'plan', 'aria-label': 'Plan' });
 const findingsSection = h('section', { class: 'findings-summary', 'aria-label': 'Findings' });
+const suggestionsSection = h('section', { class: 'suggestions', 'aria-label': 'Files the changes break outside the plan' });
 const usageSection = h('section', { class: 'usage', 'aria-label': 'Usage' });
 const filesSection = h('section', { class: 'files', 'aria-label': 'Files' });
 const cards = new Map<string, HTMLElement>();
-app.replaceChildren(header, noticeArea, synthesisSection, planSection, findingsSection, filesSection, usageSection);
+app.replaceChildren(header, noticeArea, synthesisSection, planSection, findingsSection, suggestionsSection, filesSection, usageSection);
 
 function uiFor(id: string): CardUiState {
   let ui = state.ui.get(id);
@@ -107,6 +108,9 @@ function renderHeader(): void {
     ),
     session.error ? h('p', { class: 'error-text', role: 'alert' }, session.error) : null,
     session.partial ? partialWarning(session.partial, state.applyArmed) : null,
+    session.compileCheck
+      ? h('p', { class: `compile-verdict verdict-${session.compileCheck.state}`, 'data-key': 'compile-verdict' }, h('span', { class: 'label' }, 'Compile check: '), session.compileCheck.verdict)
+      : null,
     h(
       'div',
       { class: 'toolbar', role: 'toolbar', 'aria-label': 'Review actions' },
@@ -245,6 +249,36 @@ function renderFindings(): void {
   ]);
 }
 
+/** extendPlan "ask": each file outside the plan that the changes break, with why and a button to add it. */
+function renderSuggestions(): void {
+  const suggestions = state.session?.suggestions ?? [];
+  if (suggestions.length === 0) {
+    suggestionsSection.replaceChildren();
+    return;
+  }
+  const busy = state.session?.running ?? false;
+  replaceChildrenKeepingFocus(suggestionsSection, [
+    h('h2', {}, `Outside the plan (${suggestions.length})`),
+    h(
+      'ul',
+      { class: 'suggestion-list' },
+      ...suggestions.map((suggestion) =>
+        h(
+          'li',
+          {},
+          h('span', { class: 'path' }, suggestion.path),
+          h('div', { class: 'description' }, suggestion.reason),
+          h(
+            'button',
+            { class: 'secondary', 'data-key': `add-${suggestion.id}`, disabled: busy, title: busy ? 'Available when the run has finished' : 'Give this file its own change, then check everything again', onClick: () => post({ type: 'addSuggestion', id: suggestion.id }) },
+            'Add to refactor',
+          ),
+        ),
+      ),
+    ),
+  ]);
+}
+
 function renderUsage(): void {
   const usage = state.session?.usage;
   if (!usage) return;
@@ -310,6 +344,7 @@ function receive(message: ToWebview): void {
       renderHeader();
       renderSynthesis();
       renderPlan();
+      renderSuggestions();
       renderUsage();
       orderCards();
       return;

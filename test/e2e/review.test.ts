@@ -13,6 +13,8 @@ import { WorkbenchDriver } from './driver';
 const COMMAND = 'Refactor Orchestrator: Refactor Across Files…';
 const TYPES = 'src/types.ts';
 const STORE = 'src/stores/userStore.ts';
+/** Uses User too, but the plan forgets it: the compile check finds it broken and the review offers it. */
+const CLIENT = 'src/api/usersClient.ts';
 const FINDING = 'usersClient.ts still refers to User';
 
 function json(value: unknown): FakeReply {
@@ -40,10 +42,11 @@ describe('the review panel (Playwright in code-server)', () => {
       },
     });
     const read = (file: string) => fs.readFileSync(path.join(driver.workspace, file), 'utf8');
-    originals = { [TYPES]: read(TYPES), [STORE]: read(STORE) };
+    originals = { [TYPES]: read(TYPES), [STORE]: read(STORE), [CLIENT]: read(CLIENT) };
     proposals = {
       [TYPES]: originals[TYPES]!.replace('export interface User {', 'export interface Account {').replace('userId: string;', 'accountId: string;'),
       [STORE]: originals[STORE]!.replace(/\bUser\b/g, 'Account'),
+      [CLIENT]: originals[CLIENT]!.replace(/\bUser\b/g, 'Account'),
     };
     server.setScript((request) => {
       if (request.schemaName === 'plan') {
@@ -118,6 +121,26 @@ describe('the review panel (Playwright in code-server)', () => {
     await problems.getByText(FINDING, { exact: false }).first().waitFor({ timeout: 20_000 });
     assert.match(await problems.innerText(), /types\.ts/);
     await driver.screenshot('problems-after-apply');
+  });
+
+  it('shows the compile verdict, offers a caller the plan missed, and Add to refactor brings it in to apply', async () => {
+    const verdict = review.locator('[data-key="compile-verdict"]');
+    assert.match(await verdict.innerText(), /Compile check: \d+ new errors? in \d+ files?/);
+    const offer = review.locator('.suggestion-list li', { hasText: CLIENT });
+    await offer.waitFor();
+    assert.match(await offer.innerText(), /new compile errors? here/);
+    await driver.screenshot('review-suggestions');
+
+    await offer.getByRole('button', { name: 'Add to refactor' }).click();
+    const card = review.locator(`article[aria-label="${CLIENT}"]`);
+    await card.locator('.badge.status-proposed').waitFor({ timeout: 60_000 });
+    assert.equal(await review.locator('.suggestion-list li', { hasText: CLIENT }).count(), 0, 'no longer offered once added');
+    await review.getByRole('button', { name: `Accept ${CLIENT}` }).click();
+    await review.getByRole('button', { name: 'Apply accepted changes' }).click();
+    await card.locator('.badge.applied').waitFor({ timeout: 30_000 });
+    await driver.screenshot('review-added-applied');
+    assert.equal(fs.readFileSync(path.join(driver.workspace, CLIENT), 'utf8'), proposals[CLIENT]);
+    assert.equal(fs.readFileSync(path.join(driver.workspace, STORE), 'utf8'), originals[STORE], 'the rejected file is still left alone');
   });
 
   it('in a run where a planned file failed, names it and applies the rest only after “Apply 2 of 3 anyway”', async () => {

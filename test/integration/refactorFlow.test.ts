@@ -300,17 +300,18 @@ describe('Refactor Across Files in the extension host', function () {
     proposedLines.splice(1, 1, 'inserted a', 'inserted b', 'inserted c'); // first hunk: +2 lines
     proposedLines[29] = 'flagged row'; // second hunk; was "row 28"
     const proposed = proposedLines.join('\n');
-    const at = await makeFixture({ 'f.ts': original });
+    // Plain text, not TypeScript: these rows would not compile, and the compile check would add its own findings.
+    const at = await makeFixture({ 'f.txt': original });
     flow.server.setScript(
       modelScript(
-        [{ path: at('f.ts'), action: 'modify', proposed }],
-        [{ path: at('f.ts'), line: 30, severity: 'warning', kind: 'inconsistency', message: 'This row disagrees with the others.', relatedPaths: [] }],
+        [{ path: at('f.txt'), action: 'modify', proposed }],
+        [{ path: at('f.txt'), line: 30, severity: 'warning', kind: 'inconsistency', message: 'This row disagrees with the others.', relatedPaths: [] }],
       ),
     );
     const review = await run('Flag a row');
-    const id = idOf(review, at('f.ts'));
+    const id = idOf(review, at('f.txt'));
 
-    const proposalUri = vscode.Uri.from({ scheme: 'refactor-review', path: `/${review.reviewId}/proposed/${id}/${at('f.ts')}` });
+    const proposalUri = vscode.Uri.from({ scheme: 'refactor-review', path: `/${review.reviewId}/proposed/${id}/${at('f.txt')}` });
     const onProposal = vscode.languages.getDiagnostics(proposalUri);
     assert.equal(onProposal.length, 1);
     assert.equal(onProposal[0]?.range.start.line, 29);
@@ -319,14 +320,14 @@ describe('Refactor Across Files in the extension host', function () {
     // Reject the insertion, accept the flagged change: the finding moves up by the two lines not inserted.
     await send({ type: 'setHunkDecision', id, hunkId: 1, accepted: true });
     await send({ type: 'apply' });
-    const onFile = vscode.languages.getDiagnostics(uriOf(at('f.ts')));
+    const onFile = vscode.languages.getDiagnostics(uriOf(at('f.txt')));
     assert.equal(onFile.length, 1);
-    const document = await vscode.workspace.openTextDocument(uriOf(at('f.ts')));
+    const document = await vscode.workspace.openTextDocument(uriOf(at('f.txt')));
     assert.equal(document.lineAt(onFile[0]?.range.start.line ?? -1).text, 'flagged row');
 
     // Closing the review discards its diagnostics.
     flow.api.controller.reviewPanel?.dispose();
-    assert.deepEqual(vscode.languages.getDiagnostics(uriOf(at('f.ts'))), []);
+    assert.deepEqual(vscode.languages.getDiagnostics(uriOf(at('f.txt'))), []);
   });
 
   it('opens a diff whose right side is the read-only proposal', async () => {

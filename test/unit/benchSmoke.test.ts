@@ -23,6 +23,7 @@ interface BenchResults {
   };
   workspaceScale: { files: number; ms: number; peakMB: number; listed: number }[];
   tokenEconomy: { searchReplaceTokens: number; wholeFileTokens: number; ratio: number };
+  compileCheck: { files: number; checkMs: number; baselineMs: number; peakMB: number; checkedFiles: number; newErrors: number }[];
   diffAtSize: { unifiedDiffMs: number; computeHunksMs: number; hunks: number; changedLines: number; cardMs?: number; firstBatchMs?: number; allLinesMs?: number; renderError?: string };
 }
 
@@ -50,6 +51,14 @@ describe('benchmark smoke run (bench/run.mjs --smoke)', function () {
 
   it('runs in smoke mode', () => {
     assert.equal(results.smoke, true);
+  });
+
+  it('measures the compile check on a generated strict project: a correct change raises nothing', () => {
+    assert.equal(results.compileCheck.length, 1);
+    const [run] = results.compileCheck;
+    for (const key of ['checkMs', 'baselineMs', 'peakMB'] as const) assertFigure(run?.[key], `compileCheck.${key}`);
+    assert.equal(run?.newErrors, 0);
+    assert.ok((run?.checkedFiles ?? 0) >= 10, `checked ${run?.checkedFiles} files`);
   });
 
   it('measures the engine against the ideal critical path, and the time to the first diff', () => {

@@ -64,6 +64,8 @@ describe('CLI (dist/cli.js)', function () {
     ['a zero concurrency', ['--workspace', '.', '--request', 'x', '--base-url', 'http://127.0.0.1:9', '--concurrency', '0']],
     ['no API key and no base URL', ['--workspace', '.', '--request', 'x']],
     ['--allow-partial without --apply', ['--workspace', '.', '--request', 'x', '--base-url', 'http://127.0.0.1:9', '--allow-partial']],
+    ['an unknown --extend-plan mode', ['--workspace', '.', '--request', 'x', '--base-url', 'http://127.0.0.1:9', '--extend-plan', 'ask']],
+    ['a bad --check-budget-ms', ['--workspace', '.', '--request', 'x', '--base-url', 'http://127.0.0.1:9', '--check-budget-ms', 'soon']],
   ] as const) {
     it(`exits 2 for ${label}`, async () => {
       const run = await runCli([...args]);
@@ -162,6 +164,27 @@ describe('CLI (dist/cli.js)', function () {
         assert.equal(gitEntries.length, 0);
       },
     );
+  });
+
+  it('checks the proposals with the compiler: the verdict in --json and in the human output, the error at its line', async () => {
+    // The app.ts worker forgets the import: the compiler, not the (silent) verifier, catches it.
+    const contents: Record<string, string> = { 'src/store.ts': storeTs, 'src/app.ts': appTs, 'notes.md': notesMd };
+    server.setScript((request) => {
+      if (request.schemaName === 'plan') return json(plan([change('c1', 'src/store.ts', 'rename'), change('c2', 'src/app.ts', 'rename', { dependsOn: ['c1'] })]));
+      if (request.schemaName === 'verifier_report') return json({ findings: [] });
+      const file = workerFile(request) ?? '';
+      return json({ content: file === 'src/app.ts' ? renamed(appTs).replace("'./store'", "'./stores'") : renamed(contents[file] ?? ''), summary: 'renamed' });
+    });
+    const asJson = await runCli([...base(), '--json']);
+    assert.equal(asJson.code, 0, asJson.stderr);
+    const result = JSON.parse(asJson.stdout) as { findings: { path: string; line: number; kind: string; code?: string }[]; compileCheck: { state: string; verdict: string } };
+    assert.deepEqual(result.findings.map((f) => [f.path, f.line, f.kind, f.code]), [['src/app.ts', 1, 'compile-error', 'TS2307']]);
+    assert.deepEqual(result.compileCheck && [result.compileCheck.state, result.compileCheck.verdict], ['errors', '1 new error in 1 file']);
+
+    const human = await runCli(base());
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^src\/app\.ts:1: error compile-error: TS2307: Cannot find module '\.\/stores'/m);
+    assert.match(human.stdout, /^compile check: 1 new error in 1 file \[TypeScript 5\.\d+\.\d+ \(bundled\), default options: no tsconfig\.json or jsconfig\.json covers the changed files\]$/m);
   });
 
   it('--apply writes the proposals and refuses a file that changed on disk meanwhile', async () => {

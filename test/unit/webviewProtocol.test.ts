@@ -36,6 +36,21 @@ const session: SessionView = {
 };
 
 describe('webview protocol', () => {
+  it('declares the same finding kinds as the core, compile-error included', () => {
+    assert.deepEqual([...FindingViewSchema.shape.kind.options].sort(), [...FindingKindSchema.options].sort());
+    assert.ok(FindingKindSchema.options.includes('compile-error'));
+  });
+
+  it('carries the compile verdict and the suggestions, and accepts "Add to refactor" by id only', () => {
+    const withCheck: SessionView = { ...session, compileCheck: { state: 'errors', verdict: '3 new errors in 2 files' }, suggestions: [{ id: 's1', path: 'src/b.ts', reason: 'TS2305 here' }] };
+    assert.ok(parseToWebview({ type: 'session', session: withCheck }).ok);
+    assert.ok(!parseToWebview({ type: 'session', session: { ...withCheck, compileCheck: { state: 'great', verdict: 'x' } } }).ok);
+    assert.ok(parseFromWebview({ type: 'addSuggestion', id: 's1' }).ok);
+    assert.ok(!parseFromWebview({ type: 'addSuggestion', id: 's1', path: 'src/b.ts' }).ok, 'a path is never accepted from the webview');
+    const finding = { path: 'src/a.ts', line: 3, severity: 'error', kind: 'compile-error', message: 'TS2345: …', relatedPaths: [], source: 'check', code: 'TS2345' };
+    assert.ok(parseToWebview({ type: 'findings', findings: [finding] }).ok);
+  });
+
   describe('messages from the webview', () => {
     it('accepts each well-formed action', () => {
       const valid: unknown[] = [

@@ -8,6 +8,7 @@ import { describeModelError } from '../llm/modelErrors';
 import { meterUsage } from '../llm/usageMeter';
 import { PlanRejectedError, planRefactor } from '../plan/planner';
 import type { UpstreamResult } from '../prompts';
+import { addSuggestedChange, offerSuggestions, visibleCandidates, type ExtendPlan } from './planGrowth';
 import { runDependencyGraph } from './scheduler';
 import type { Finding, Plan, PlannedChange } from '../schemas';
 import { RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
@@ -15,6 +16,9 @@ import { verifyConsistency } from '../verify/verifier';
 import { runWorker, type WorkerInput, type WorkerResult } from '../edit/worker';
 import type { WorkspaceAccess } from '../workspace/workspace';
 import { buildWorkspaceSummary } from '../plan/workspaceSummary';
+import { checkProposals } from '../verify/compileCheck/checkProposals';
+import { callerErrorsCausedBy } from '../verify/compileCheck/callerErrors';
+import { startCompileChecker, type CompileChecker } from '../verify/compileCheck/compileChecker';
 
 export { RefactorSession } from './session';
 
@@ -29,6 +33,12 @@ export interface EngineSettings {
   revisionRounds: number;
   /** Token budget of the workspace summary the planner sees. */
   summaryTokenBudget: number;
+  /** A compile check that takes longer stops with one info finding saying so. */
+  compileCheckBudgetMs: number;
+  /** Files outside the plan that the checks find broken: added on their own, offered, or only reported. */
+  extendPlan: ExtendPlan;
+  /** How many times (`auto`) the plan may grow in one run. */
+  extendPlanRounds: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -37,6 +47,9 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   searchReplaceMinLines: 400,
   revisionRounds: 1,
   summaryTokenBudget: 12000,
+  compileCheckBudgetMs: 20_000,
+  extendPlan: 'off',
+  extendPlanRounds: 2,
 };
 
 export interface RefactorOptions {
@@ -47,6 +60,11 @@ export interface RefactorOptions {
   signal: AbortSignal;
   /** Paths the user selected (explorer context menu). */
   scope?: string[];
+  /**
+   * The folder on disk that workspace paths are relative to, for the compile check (which reads the
+   * rest of the project from there). Absent: proposals are not compile-checked.
+   */
+  checkRoot?: string;
 }
 
 /**
@@ -70,21 +88,58 @@ export async function rerunFile(session: RefactorSession, id: string, options: R
     return;
   }
   const provider = meteredProvider(session, options.provider);
-  await runOneFile(session, options, provider, file);
-  if (options.signal.aborted || !session.plan) return;
-  // What was said about the file's old proposal no longer applies; the verifier judges the new one,
-  // focused on it like a revised file, and the deterministic checks run again over everything.
-  session.setFindings(session.findings.filter((f) => f.source === 'check' || f.path !== file.path));
+  const checker = startCompileChecker(options.checkRoot, session.files.map((f) => f.path));
   try {
-    await verifyRound(session, options, provider, [file.path]);
+    await runOneFile(session, options, provider, file);
+    if (options.signal.aborted || !session.plan) return;
+    // What was said about the file's old proposal no longer applies; the verifier judges the new one,
+    // focused on it like a revised file, and the deterministic checks run again over everything.
+    session.setFindings(session.findings.filter((f) => f.source === 'check' || f.path !== file.path));
+    await verifyAfterRedo(session, options, provider, checker, [file.path]);
+  } finally {
+    checker?.dispose();
+  }
+}
+
+/**
+ * Adds a file the checks found broken outside the plan (extendPlan: ask, the user clicked "Add to
+ * refactor"): a new change, its worker, then the checks again over everything. Never rejects.
+ */
+export async function addSuggestion(session: RefactorSession, suggestionId: string, options: RefactorOptions): Promise<void> {
+  const suggestion = session.suggestions.find((s) => s.id === suggestionId);
+  if (!suggestion || !session.plan) {
+    session.log('warn', `Cannot add suggestion ${suggestionId}: it is not part of this session.`);
+    return;
+  }
+  const file = addSuggestedChange(session, suggestion, options.settings.maxFiles);
+  if (!file) {
+    session.log('warn', `Cannot add ${suggestion.path}: the plan already has ${options.settings.maxFiles} files (maxFiles).`);
+    return;
+  }
+  const provider = meteredProvider(session, options.provider);
+  const checker = startCompileChecker(options.checkRoot, session.files.map((f) => f.path));
+  try {
+    await runOneFile(session, options, provider, file);
+    if (options.signal.aborted) return;
+    await verifyAfterRedo(session, options, provider, checker, [file.path]);
+  } finally {
+    checker?.dispose();
+  }
+}
+
+async function verifyAfterRedo(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, checker: CompileChecker | undefined, focus: string[]): Promise<void> {
+  try {
+    await verifyRound(session, options, provider, focus, checker);
+    await offerSuggestions(session, options.settings.extendPlan, options.workspace, options.signal);
   } catch (error) {
-    if (!options.signal.aborted) session.log('warn', `Consistency checks failed after redoing ${file.path}: ${describeModelError(error)}`);
+    if (!options.signal.aborted) session.log('warn', `Consistency checks failed after redoing ${focus.join(', ')}: ${describeModelError(error)}`);
   }
 }
 
 async function runSession(session: RefactorSession, options: RefactorOptions): Promise<void> {
   const { signal, settings } = options;
   const provider = meteredProvider(session, options.provider);
+  let checker: CompileChecker | undefined;
   try {
     // Start on a later tick, so whoever called startRefactor has subscribed before the first event.
     await Promise.resolve();
@@ -108,6 +163,9 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     });
     session.plan = plan;
     session.timings.plannedAt = Date.now();
+    // TypeScript loads and the baseline of the planned files and their importers builds on the
+    // checker's thread while the workers wait on the model.
+    checker = startCompileChecker(options.checkRoot, plan.changes.map((change) => change.path));
     session.files = plan.changes.map(newFileState);
     session.emit({ type: 'plan', plan });
     for (const file of session.files) session.emit({ type: 'file', file });
@@ -130,7 +188,7 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     const failed = session.files.length - proposed.length;
     if (failed > 0) session.log('warn', `${failed} of ${session.files.length} planned changes failed; the rest are ready for review.`);
 
-    await verifyAndRevise(session, options, provider);
+    await verifyAndRevise(session, options, provider, checker);
     session.setStage('done');
   } catch (error) {
     if (signal.aborted) {
@@ -141,6 +199,7 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
       session.setStage('failed');
     }
   } finally {
+    checker?.dispose();
     session.timings.finishedAt = Date.now();
   }
 }
@@ -273,28 +332,59 @@ function upstreamFor(session: RefactorSession, change: PlannedChange): UpstreamR
 // ---------------------------------------------------------------------------------------------
 // Verification and revision
 
-async function verifyAndRevise(session: RefactorSession, options: RefactorOptions, provider: ChatProvider): Promise<void> {
+async function verifyAndRevise(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, checker: CompileChecker | undefined): Promise<void> {
   let focus: string[] | undefined;
-  for (let round = 0; ; round++) {
+  let growthRounds = 0;
+  for (let round = 0; ; ) {
     session.setStage('verifying');
-    await verifyRound(session, options, provider, focus);
-    if (round >= options.settings.revisionRounds) return;
+    await verifyRound(session, options, provider, focus, checker);
+    // Growing the plan (auto) does not use up a revision round: the added files are checked next.
+    if (options.settings.extendPlan === 'auto' && growthRounds < options.settings.extendPlanRounds) {
+      const added = await growPlan(session, options, provider);
+      if (added.length > 0) {
+        growthRounds++;
+        focus = added.map((file) => file.path);
+        continue;
+      }
+    }
+    if (round >= options.settings.revisionRounds) break;
+    round++;
 
     const toRevise = filesToRevise(session);
-    if (toRevise.length === 0) return;
+    if (toRevise.length === 0) break;
     session.setStage('revising');
     const revised = await reviseFiles(session, options, provider, toRevise);
     options.signal.throwIfAborted();
-    if (revised.length === 0) return;
+    if (revised.length === 0) break;
     focus = revised.map((file) => file.path);
   }
+  await offerSuggestions(session, options.settings.extendPlan, options.workspace, options.signal);
 }
 
-async function verifyRound(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, focus: string[] | undefined): Promise<void> {
+/** extendPlan auto: a change per broken file outside the plan, within maxFiles; their workers run now. */
+async function growPlan(session: RefactorSession, options: RefactorOptions, provider: ChatProvider): Promise<FileChangeState[]> {
+  const added: FileChangeState[] = [];
+  for (const suggestion of await visibleCandidates(session, options.workspace, options.signal)) {
+    const file = addSuggestedChange(session, suggestion, options.settings.maxFiles);
+    if (file) added.push(file);
+  }
+  if (added.length === 0) return [];
+  session.setStage('working');
+  await runDependencyGraph(added.map((file) => ({ id: file.id, dependsOn: [] })), options.settings.concurrency, options.signal, (id) => runPlannedFile(session, options, provider, id));
+  options.signal.throwIfAborted();
+  return added.filter((file) => file.status === 'proposed');
+}
+
+async function verifyRound(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, focus: string[] | undefined, checker?: CompileChecker): Promise<void> {
   const plan = session.plan;
   if (!plan) return;
   const previousModel = session.findings.filter((f) => f.source !== 'check');
   let modelFindings = previousModel;
+  // The compile check runs on its own thread while the verifier model is asked.
+  const askedAt = Date.now();
+  const compiled = checkProposals(checker, session.files, options.signal, options.settings.compileCheckBudgetMs, options.checkRoot ? undefined : 'no workspace folder on disk to check against');
+  // Settle it even if the verifier throws first, so a rejection is never left unhandled.
+  compiled.catch(() => undefined);
   const fresh = await askVerifier(session, options, provider, focus);
   if (fresh) {
     // Revised files are judged afresh; earlier findings elsewhere stay unless reported again.
@@ -303,7 +393,11 @@ async function verifyRound(session: RefactorSession, options: RefactorOptions, p
     modelFindings = dedupe([...kept, ...fresh]);
   }
   const checks = await runConsistencyChecks(plan, session.files, options.workspace, options.signal);
-  session.setFindings([...modelFindings, ...checks]);
+  const compile = await compiled;
+  session.timings.compileCheckMs = Date.now() - askedAt;
+  session.setFindings([...modelFindings, ...checks, ...compile.findings]);
+  session.setCompileCheck(compile.summary);
+  if (compile.summary.state !== 'passed') session.log(compile.summary.state === 'errors' ? 'warn' : 'info', `Compile check: ${compile.summary.verdict}.`);
 }
 
 /** The verifier model's findings, or undefined when it was not asked or could not answer. */
@@ -336,11 +430,19 @@ async function askVerifier(session: RefactorSession, options: RefactorOptions, p
 }
 
 function filesToRevise(session: RefactorSession): { file: FileChangeState; findings: Finding[] }[] {
+  const planned = new Set(session.files.map((file) => file.path));
   return session.files
     .filter((file) => file.status === 'proposed' && file.action !== 'delete' && file.proposed !== null)
-    .map((file) => ({ file, findings: session.findings.filter((f) => f.path === file.path && (f.severity === 'error' || f.severity === 'warning')) }))
+    .map((file) => ({
+      file,
+      findings: [
+        ...session.findings.filter((f) => f.path === file.path && (f.severity === 'error' || f.severity === 'warning')),
+        ...callerErrorsCausedBy(session.findings, file.path, planned),
+      ],
+    }))
     .filter((entry) => entry.findings.length > 0);
 }
+
 
 async function reviseFiles(
   session: RefactorSession,

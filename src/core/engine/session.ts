@@ -30,6 +30,27 @@ export interface FileChangeState {
   revisions: number;
   findings: Finding[];
   timings: { startedAt?: number; finishedAt?: number };
+  /** Set when the plan grew to include this file after a check: why it joined. */
+  addedBecause?: string;
+}
+
+/** The compile check's verdict for the run, e.g. "the proposed changes type-check". */
+export interface CompileCheckSummary {
+  state: 'passed' | 'errors' | 'not-checked' | 'stopped';
+  verdict: string;
+  newErrors: number;
+  files: number;
+  /** Which compiler, e.g. "TypeScript 5.9.3 (workspace)". */
+  typescript?: string;
+  durationMs?: number;
+}
+
+/** A file outside the plan that the checks found broken, offered to the user to add (extendPlan: ask). */
+export interface PlanSuggestion {
+  id: string;
+  path: string;
+  reason: string;
+  findings: Finding[];
 }
 
 export type SessionEvent =
@@ -38,6 +59,8 @@ export type SessionEvent =
   | { type: 'file'; file: FileChangeState }
   | { type: 'findings'; findings: Finding[] }
   | { type: 'usage'; usage: Usage }
+  | { type: 'compile-check'; summary: CompileCheckSummary }
+  | { type: 'suggestions'; suggestions: PlanSuggestion[] }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export type SessionListener = (event: SessionEvent) => void;
@@ -54,7 +77,17 @@ export class RefactorSession {
   files: FileChangeState[] = [];
   findings: Finding[] = [];
   usage: Usage = emptyUsage();
-  timings: { startedAt: number; plannedAt?: number; firstProposalAt?: number; workersDoneAt?: number; finishedAt?: number };
+  compileCheck?: CompileCheckSummary;
+  suggestions: PlanSuggestion[] = [];
+  timings: {
+    startedAt: number;
+    plannedAt?: number;
+    firstProposalAt?: number;
+    workersDoneAt?: number;
+    finishedAt?: number;
+    /** Wall time of the last compile check, from asking to answer. */
+    compileCheckMs?: number;
+  };
   error?: string;
   private readonly listeners = new Set<SessionListener>();
 
@@ -114,6 +147,18 @@ export class RefactorSession {
   setUsage(usage: Usage): void {
     this.usage = usage;
     this.emit({ type: 'usage', usage });
+  }
+
+  /** Engine-side. */
+  setCompileCheck(summary: CompileCheckSummary): void {
+    this.compileCheck = summary;
+    this.emit({ type: 'compile-check', summary });
+  }
+
+  /** Engine-side. */
+  setSuggestions(suggestions: PlanSuggestion[]): void {
+    this.suggestions = suggestions;
+    this.emit({ type: 'suggestions', suggestions });
   }
 
   /** Engine-side. */

@@ -5,7 +5,7 @@
 // (src/vscode/review/reviewSession.ts) with the webview's views, the panel and apply.
 import { Emitter } from '../emitter';
 import type { Disposable } from '../lifecycle';
-import { rerunFile, type RefactorOptions } from '../engine/orchestrator';
+import { addSuggestion, rerunFile, type RefactorOptions } from '../engine/orchestrator';
 import type { FileChangeState, RefactorSession } from '../engine/session';
 import { computeHunks, type ReviewHunk } from './reviewHunks';
 import { synthesizeChange, type Synthesis } from './synthesis';
@@ -63,7 +63,7 @@ export class ReviewState implements Disposable {
         this.announce({ kind: 'file', id: event.file.id });
       } else if (event.type === 'findings') {
         this.announce({ kind: 'findings' });
-      } else if (event.type === 'stage' || event.type === 'plan' || event.type === 'usage') {
+      } else if (event.type === 'stage' || event.type === 'plan' || event.type === 'usage' || event.type === 'compile-check' || event.type === 'suggestions') {
         this.announce({ kind: 'session' });
       }
     });
@@ -204,6 +204,19 @@ export class ReviewState implements Disposable {
     } finally {
       this.rerunsInFlight--;
       this.announce({ kind: 'session' });
+    }
+  }
+
+  /** "Add to refactor": a file the checks found broken outside the plan gets its own change. */
+  async addSuggestion(id: string): Promise<void> {
+    if (!this.session.suggestions.some((s) => s.id === id) || this.running) return;
+    this.rerunsInFlight++;
+    this.changeEmitter.fire({ kind: 'session' });
+    try {
+      await addSuggestion(this.session, id, { ...this.rerunOptions, request: this.session.request });
+    } finally {
+      this.rerunsInFlight--;
+      this.changeEmitter.fire({ kind: 'session' });
     }
   }
 

@@ -82,8 +82,20 @@ export class RefactorCommand {
 
     const runAbort = new AbortController();
     this.log.info(`Refactor: "${request}" with ${provider.description}${scope && scope.length > 0 ? ` (scope: ${scope.join(', ')})` : ''}`);
-    const { session, done } = startRefactor({ request, workspace, provider, settings: settings.engine, signal: runAbort.signal, ...(scope && scope.length > 0 ? { scope } : {}) });
-    const review = this.reviews.startReview({ session, done, runAbort, rerunOptions: { workspace, provider, settings: settings.engine }, paths });
+    // The compile check reads the rest of the project from disk; with several folders a path's folder
+    // prefix is not a directory, so only single-folder workspaces are checked (the verdict says so).
+    const folder = paths.multiRoot ? undefined : paths.folders[0];
+    const checkRoot = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    const { session, done } = startRefactor({
+      request,
+      workspace,
+      provider,
+      settings: settings.engine,
+      signal: runAbort.signal,
+      ...(scope && scope.length > 0 ? { scope } : {}),
+      ...(checkRoot ? { checkRoot } : {}),
+    });
+    const review = this.reviews.startReview({ session, done, runAbort, rerunOptions: { workspace, provider, settings: settings.engine, ...(checkRoot ? { checkRoot } : {}) }, paths });
     args.onStart?.(review);
 
     // What lives as long as this command call: the log of the run and the progress notification.

@@ -167,6 +167,15 @@ export class ReviewController implements vscode.Disposable {
     return outcome;
   }
 
+  /** "Add to refactor": a file the checks found broken outside the plan gets its own change. */
+  async addSuggestion(id: string): Promise<void> {
+    const review = this.currentReview;
+    const suggestion = review?.session.suggestions.find((s) => s.id === id);
+    if (!review || !suggestion) return;
+    this.log.info(`Adding ${suggestion.path} to the refactor: ${suggestion.reason}`);
+    await review.addSuggestion(id);
+  }
+
   async rerun(id: string): Promise<void> {
     const review = this.currentReview;
     if (!review || !review.has(id)) return;
@@ -261,6 +270,7 @@ export class ReviewController implements vscode.Disposable {
         apply: async (allowPartial) => void (await this.applyAccepted({ allowPartial })),
         savePatch: async () => void (await this.savePatch()),
         rerun: (id) => this.rerun(id),
+        addSuggestion: (id) => this.addSuggestion(id),
         openDiff: (id, line) => this.openDiff(id, line),
         openAllDiffs: () => this.openAllDiffs(),
         copyCommitMessage: async () => void (await this.copyCommitMessage()),

@@ -13,6 +13,7 @@ export interface ReviewActions {
   apply(allowPartial: boolean): Promise<void>;
   savePatch(): Promise<void>;
   rerun(id: string): Promise<void>;
+  addSuggestion(id: string): Promise<void>;
   openDiff(id: string, line?: number): Promise<void>;
   openAllDiffs(): Promise<void>;
   copyCommitMessage(): Promise<void>;
@@ -73,7 +74,9 @@ export class ReviewPanel implements vscode.Disposable {
       return;
     }
     const message = parsed.message;
-    if ('id' in message && !this.review.has(message.id)) {
+    // Suggestion ids name files outside the plan the review offered; every other id is a change id.
+    const known = message.type === 'addSuggestion' ? this.review.session.suggestions.some((s) => s.id === message.id) : 'id' in message && this.review.has(message.id);
+    if ('id' in message && !known) {
       this.log.warn(`Review: dropped a '${message.type}' message for unknown change id '${message.id}'.`);
       return;
     }
@@ -113,6 +116,9 @@ export class ReviewPanel implements vscode.Disposable {
         return;
       case 'rerun':
         await this.actions.rerun(message.id);
+        return;
+      case 'addSuggestion':
+        await this.actions.addSuggestion(message.id);
         return;
       case 'apply':
         await this.actions.apply(message.allowPartial === true);

@@ -68,6 +68,8 @@ export class ReviewSession extends ReviewState implements vscode.Disposable {
       running: this.running,
       canApply: this.canApply,
       ...(this.running ? {} : { synthesis: this.synthesis().message }),
+      ...(session.compileCheck ? { compileCheck: { state: session.compileCheck.state, verdict: session.compileCheck.verdict } } : {}),
+      suggestions: session.suggestions.map(({ id, path, reason }) => ({ id, path, reason })),
       ...this.partialView(),
     };
   }
@@ -89,6 +91,7 @@ export class ReviewSession extends ReviewState implements vscode.Disposable {
         message: finding.message,
         relatedPaths: finding.relatedPaths,
         ...(finding.source ? { source: finding.source } : {}),
+        ...(finding.code ? { code: finding.code } : {}),
       };
     });
   }
