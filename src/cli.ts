@@ -73,6 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
         ...DEFAULT_ENGINE_SETTINGS,
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+        ...(options.rateLimitDeadlineMs !== undefined ? { rateLimitDeadlineMs: options.rateLimitDeadlineMs } : {}),
       },
       signal: controller.signal,
     });

@@ -14,6 +14,7 @@ export interface CliOptions {
   models: Record<ModelRole, string>;
   concurrency?: number;
   maxFiles?: number;
+  rateLimitDeadlineMs?: number;
   timeoutMs: number;
   apply: boolean;
   json: boolean;
@@ -37,6 +38,8 @@ Options:
   --concurrency N          worker calls at once (default: 4)
   --max-files N            most files a plan may change (default: 50)
   --timeout-ms N           per model request (default: ${DEFAULT_TIMEOUT_MS})
+  --rate-limit-deadline S  seconds a run keeps re-queueing calls the server rate-limits (429) before
+                           their files fail (default: 600)
   --apply                  write the proposed changes; a file that changed on disk since it was read
                            is refused (left as it is) and reported
   --json                   print one JSON object on stdout:
@@ -68,11 +71,12 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (!workspace) return { kind: 'usage-error', message: 'missing --workspace DIR' };
   if (!request) return { kind: 'usage-error', message: 'missing --request TEXT' };
 
-  const numbers: { concurrency?: number; maxFiles?: number; timeoutMs?: number } = {};
+  const numbers: { concurrency?: number; maxFiles?: number; timeoutMs?: number; rateLimitDeadline?: number } = {};
   for (const [flag, key, raw] of [
     ['--concurrency', 'concurrency', values.concurrency],
     ['--max-files', 'maxFiles', values['max-files']],
     ['--timeout-ms', 'timeoutMs', values['timeout-ms']],
+    ['--rate-limit-deadline', 'rateLimitDeadline', values['rate-limit-deadline']],
   ] as const) {
     if (raw === undefined) continue;
     const value = positiveInteger(raw);
@@ -96,6 +100,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (values['base-url']) options.baseURL = values['base-url'];
   if (numbers.concurrency !== undefined) options.concurrency = numbers.concurrency;
   if (numbers.maxFiles !== undefined) options.maxFiles = numbers.maxFiles;
+  if (numbers.rateLimitDeadline !== undefined) options.rateLimitDeadlineMs = numbers.rateLimitDeadline * 1000;
   return { kind: 'run', options };
 }
 
@@ -115,6 +120,7 @@ function parse(argv: readonly string[]) {
       concurrency: { type: 'string' },
       'max-files': { type: 'string' },
       'timeout-ms': { type: 'string' },
+      'rate-limit-deadline': { type: 'string' },
       apply: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

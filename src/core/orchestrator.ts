@@ -5,6 +5,7 @@
 import { runConsistencyChecks } from './consistencyChecks';
 import type { ChatProvider } from './llm/chatProvider';
 import { describeModelError } from './llm/modelErrors';
+import { withRunContext } from './llm/runContext';
 import { meterUsage } from './llm/usageMeter';
 import { PlanRejectedError, planRefactor } from './planner';
 import type { UpstreamResult } from './prompts';
@@ -29,6 +30,8 @@ export interface EngineSettings {
   revisionRounds: number;
   /** Token budget of the workspace summary the planner sees. */
   summaryTokenBudget: number;
+  /** How long a run keeps re-queueing rate-limited (429) calls before their files fail. */
+  rateLimitDeadlineMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -37,6 +40,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   searchReplaceMinLines: 400,
   revisionRounds: 1,
   summaryTokenBudget: 12000,
+  rateLimitDeadlineMs: 600_000,
 };
 
 export interface RefactorOptions {
@@ -69,7 +73,7 @@ export async function rerunFile(session: RefactorSession, id: string, options: R
     session.log('warn', `Cannot redo change ${id}: it is not part of this session's plan.`);
     return;
   }
-  const provider = meteredProvider(session, options.provider);
+  const provider = meteredProvider(session, options);
   await runOneFile(session, options, provider, file);
   if (options.signal.aborted || !session.plan) return;
   // What was said about the file's old proposal no longer applies; the verifier judges the new one,
@@ -84,7 +88,7 @@ export async function rerunFile(session: RefactorSession, id: string, options: R
 
 async function runSession(session: RefactorSession, options: RefactorOptions): Promise<void> {
   const { signal, settings } = options;
-  const provider = meteredProvider(session, options.provider);
+  const provider = meteredProvider(session, options);
   try {
     // Start on a later tick, so whoever called startRefactor has subscribed before the first event.
     await Promise.resolve();
@@ -384,10 +388,17 @@ function dedupe(findings: Finding[]): Finding[] {
 // ---------------------------------------------------------------------------------------------
 // Usage
 
-/** Wraps the provider so every call's tokens add to the session's running totals. */
-function meteredProvider(session: RefactorSession, provider: ChatProvider): ChatProvider {
+/**
+ * Wraps the provider so every call's tokens add to the session's running totals, and every call
+ * carries the run's rate-limit deadline, prompt-cache key and log.
+ */
+function meteredProvider(session: RefactorSession, options: RefactorOptions): ChatProvider {
   const base = session.usage;
-  const metered = meterUsage(provider, (usage) => session.setUsage(addUsage(base, usage)));
+  const inRun = withRunContext(options.provider, {
+    deadline: Date.now() + options.settings.rateLimitDeadlineMs,
+    log: (level, message) => session.log(level, message),
+  });
+  const metered = meterUsage(inRun, (usage) => session.setUsage(addUsage(base, usage)));
   return metered.provider;
 }
 

@@ -54,6 +54,7 @@ export function readSettings(configuration: vscode.WorkspaceConfiguration = vsco
       maxFiles: integer('maxFiles', DEFAULT_ENGINE_SETTINGS.maxFiles, 1, 500),
       searchReplaceMinLines: integer('searchReplaceMinLines', DEFAULT_ENGINE_SETTINGS.searchReplaceMinLines, 1),
       revisionRounds: integer('revisionRounds', DEFAULT_ENGINE_SETTINGS.revisionRounds, 0, 3),
+      rateLimitDeadlineMs: integer('rateLimitDeadlineSeconds', DEFAULT_ENGINE_SETTINGS.rateLimitDeadlineMs / 1000, 1, 86_400) * 1000,
     },
     provider: {
       kind: text('provider', 'openai-compatible') === 'vscode-lm' ? 'vscode-lm' : 'openai-compatible',

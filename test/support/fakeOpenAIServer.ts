@@ -60,12 +60,28 @@ export interface FakeOpenAIServerOptions {
   rejectJsonSchema?: boolean;
   /** Listen on this port (default 0: any free port). */
   port?: number;
+  /**
+   * Serve at most this many chat requests at once, like a server with a fixed number of slots or a
+   * provider's concurrency limit: the rest get 429 with `retry-after-ms: rateLimitRetryAfterMs`.
+   */
+  maxInFlight?: number;
+  rateLimitRetryAfterMs?: number;
+  /** Answer 400 to any request carrying `prediction`, like servers without predicted outputs. */
+  rejectPrediction?: boolean;
+}
+
+export interface FakeServerStats {
+  /** Requests refused with 429 because `maxInFlight` were already being served. */
+  rateLimited: number;
+  /** The most chat requests served at once. */
+  maxInFlightSeen: number;
 }
 
 export interface FakeOpenAIServer {
   /** e.g. `http://127.0.0.1:41234/v1` */
   baseURL: string;
   requests: RecordedRequest[];
+  stats: FakeServerStats;
   setScript(script: ReplyScript): void;
   close(): Promise<void>;
 }
@@ -81,6 +97,8 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
   const sockets = new Set<Socket>();
   const waits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closed = false;
+  let inFlight = 0;
+  const stats: FakeServerStats = { rateLimited: 0, maxInFlightSeen: 0 };
 
   /** Resolves after `ms`, or at once when the server closes; never leaves a timer behind. */
   const wait = (ms: number): Promise<void> =>
@@ -139,6 +157,23 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
       });
       return;
     }
+
+    if (options.rejectPrediction && isRecord(body) && body['prediction'] !== undefined) {
+      sendJson(res, 400, {
+        error: { message: "Unrecognized request argument supplied: prediction", type: 'invalid_request_error', param: 'prediction', code: null },
+      });
+      return;
+    }
+    if (options.maxInFlight !== undefined && inFlight >= options.maxInFlight) {
+      stats.rateLimited++;
+      sendJson(res, 429, errorBody(`Rate limit reached: at most ${options.maxInFlight} requests at once.`, 'rate_limit_error'), {
+        'retry-after-ms': String(options.rateLimitRetryAfterMs ?? 100),
+      });
+      return;
+    }
+    inFlight++;
+    stats.maxInFlightSeen = Math.max(stats.maxInFlightSeen, inFlight);
+    res.once('close', () => inFlight--);
 
     let reply: FakeReply;
     try {
@@ -250,6 +285,7 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    stats,
     setScript(next) {
       currentScript = next;
     },
