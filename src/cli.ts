@@ -164,7 +164,8 @@ function formatFinding(finding: Finding): string {
 function summarise(session: RefactorSession, options: CliOptions, applied: ApplyOutcome | undefined): void {
   const count = (status: FileChangeState['status']) => session.files.filter((f) => f.status === status).length;
   const tokens = Object.values(session.usage).reduce((sum, u) => sum + u.promptTokens + u.completionTokens, 0);
-  const parts = [`${count('proposed')} proposed`, `${count('failed')} failed`, `${session.findings.length} finding(s)`, `${tokens} tokens`];
+  const cached = Object.values(session.usage).reduce((sum, u) => sum + u.cachedPromptTokens, 0);
+  const parts = [`${count('proposed')} proposed`, `${count('failed')} failed`, `${session.findings.length} finding(s)`, `${tokens} tokens (${cached} prompt tokens cached)`];
   if (applied) parts.push(`${applied.applied.length} written`, `${applied.refused.length} refused`);
   else if (!options.apply) parts.push('nothing written (use --apply to write)');
   progress(`[summary] ${parts.join(', ')}`);

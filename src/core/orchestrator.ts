@@ -11,7 +11,7 @@ import { PlanRejectedError, planRefactor } from './planner';
 import type { UpstreamResult } from './prompts';
 import { runDependencyGraph } from './scheduler';
 import type { Finding, Plan, PlannedChange } from './schemas';
-import { RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
+import { describeUsage, RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
 import { verifyConsistency } from './verifier';
 import { runWorker, type WorkerInput, type WorkerResult } from './worker';
 import type { WorkspaceAccess } from './workspace';
@@ -146,6 +146,7 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     }
   } finally {
     session.timings.finishedAt = Date.now();
+    session.log('info', `Usage: ${describeUsage(session.usage) || 'no model calls'}.`);
   }
 }
 
@@ -407,6 +408,9 @@ function addUsage(a: Usage, b: Usage): Usage {
     requests: x.requests + y.requests,
     promptTokens: x.promptTokens + y.promptTokens,
     completionTokens: x.completionTokens + y.completionTokens,
+    cachedPromptTokens: x.cachedPromptTokens + y.cachedPromptTokens,
+    acceptedPredictionTokens: x.acceptedPredictionTokens + y.acceptedPredictionTokens,
+    rejectedPredictionTokens: x.rejectedPredictionTokens + y.rejectedPredictionTokens,
   });
   return { planner: add(a.planner, b.planner), worker: add(a.worker, b.worker), verifier: add(a.verifier, b.verifier) };
 }

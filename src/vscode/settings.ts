@@ -16,6 +16,8 @@ export interface ProviderSettings {
   models: Record<ModelRole, string>;
   azureApiVersion: string;
   timeoutMs: number;
+  /** Predicted outputs for whole-file rewrites: auto = only where the endpoint is OpenAI's own API. */
+  predictedOutputs: 'auto' | 'on' | 'off';
 }
 
 export interface WorkspaceSettings {
@@ -62,6 +64,7 @@ export function readSettings(configuration: vscode.WorkspaceConfiguration = vsco
       models: { planner: roleModel('plannerModel'), worker: roleModel('workerModel'), verifier: roleModel('verifierModel') },
       azureApiVersion: text('azureApiVersion', ''),
       timeoutMs: integer('timeoutMs', DEFAULT_TIMEOUT_MS, 1000),
+      predictedOutputs: ((value) => (value === 'on' || value === 'off' ? value : 'auto'))(text('predictedOutputs', 'auto')),
     },
     workspace: {
       extraExcludes: Array.isArray(excludes) ? excludes.filter((e): e is string => typeof e === 'string' && e.trim() !== '') : [],

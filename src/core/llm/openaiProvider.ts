@@ -26,6 +26,8 @@ export interface OpenAIProviderOptions {
    * for OpenAI's own API, off elsewhere (most compatible servers reject or ignore the field).
    */
   predictedOutputs?: boolean;
+  /** Send a `prompt_cache_key` per run. Default: on for OpenAI's own API, off elsewhere. */
+  promptCacheKey?: boolean;
 }
 
 /** What the provider learns about its endpoint while it runs; shared by all its calls. */
@@ -78,7 +80,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvid
   // local servers only know max_tokens.
   const openAIItself = !azure && /^https:\/\/api\.openai\.com\//.test(`${baseURL}/`);
   const officialEndpoint = azure || openAIItself;
-  const state: EndpointState = { limiters: new Map(), predictedOutputs: options.predictedOutputs ?? openAIItself, cacheKeys: openAIItself };
+  const state: EndpointState = { limiters: new Map(), predictedOutputs: options.predictedOutputs ?? openAIItself, cacheKeys: options.promptCacheKey ?? openAIItself };
 
   // Retries are ours (see retryPolicy): the client's own sleep between retries ignores cancellation.
   // The base URL is always explicit so that an OPENAI_BASE_URL in the environment cannot redirect us.

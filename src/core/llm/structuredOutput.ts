@@ -18,6 +18,8 @@ export interface StructuredRequest<T> {
   signal: AbortSignal;
   onDelta?: (text: string) => void;
   maxOutputTokens?: number;
+  /** The reply text this call most likely gets (predicted outputs, where the provider sends them). */
+  prediction?: string;
 }
 
 /** The model's reply could not be used, even after the repair round. The message is for the user. */
@@ -97,6 +99,7 @@ async function ask<T>(request: StructuredRequest<T>, messages: ChatMessage[]): P
     signal: request.signal,
     ...(request.onDelta ? { onDelta: request.onDelta } : {}),
     ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
+    ...(request.prediction !== undefined ? { prediction: request.prediction } : {}),
   };
   if (schemas.strict && !promptedJsonOnly.has(backend)) {
     try {
