@@ -3,7 +3,7 @@ const fixed = (x, digits) => Number(x).toFixed(digits);
 const ms = (x) => `${Math.round(x).toLocaleString('en')} ms`;
 
 export function resultsTable(results) {
-  const { overhead: o, firstDiff: f, patterns: p, workspaceScale: w, tokenEconomy: t, diffAtSize: d, smoke } = results;
+  const { overhead: o, firstDiff: f, patterns: p, workspaceScale: w, tokenEconomy: t, diffAtSize: d, rateLimitStorm: rl, promptPrefix: pp, smoke } = results;
   const verdict = (met) => (smoke ? 'smoke run' : met ? '✅ met' : '❌ missed');
   const rows = [
     [
@@ -68,6 +68,24 @@ export function resultsTable(results) {
           `card ≤ ${d.goals.cardMs} ms, batch ≤ ${d.goals.batchMs} ms (bench's own)`,
           verdict(d.cardMs <= d.goals.cardMs && d.firstBatchMs <= d.goals.batchMs),
         ],
+    [
+      `7. 429 storm: ${rl.files}-file rename, concurrency ${rl.concurrency}, the server serves ${rl.serverSlots} at once and answers 429 (retry after ${rl.retryAfterMs} ms) to the rest: adaptive shared cap vs every call at once with 2 retries each (fixed cap ${rl.concurrency})`,
+      `adaptive: **${rl.adaptive.filesLost} files lost**, ${rl.adaptive.rateLimited} × 429, ${ms(rl.adaptive.wallMs)}; fixed: ${rl.fixed.filesLost} lost, ${rl.fixed.rateLimited} × 429, ${ms(rl.fixed.wallMs)} (run ${rl.fixed.stage})`,
+      '0 files lost',
+      verdict(rl.adaptive.filesLost === 0),
+    ],
+    [
+      `8a. Shared prompt prefix ÷ worker prompt (without its own file and upstream diffs), ${pp.files}-file rename, ${pp.workerPrompts} worker prompts of ~${pp.workerPromptTokensMean.toLocaleString('en')} tokens`,
+      `before **${fixed(pp.sharedPrefixRatio.before * 100, 1)}%** → after **${fixed(pp.sharedPrefixRatio.after * 100, 1)}%**`,
+      '≥ 95%',
+      verdict(pp.sharedPrefixRatio.after >= pp.sharedPrefixRatio.goal),
+    ],
+    [
+      `8b. Billed uncached worker prompt tokens per run, OpenAI-style prefix cache (${pp.cache.minTokens}-token minimum, ${pp.cache.stepTokens}-token steps), prefill ${pp.prefillTokensPerSecond.toLocaleString('en')} tokens/s`,
+      `before ${pp.billedUncachedWorkerTokens.before.toLocaleString('en')} → after ${pp.billedUncachedWorkerTokens.after.toLocaleString('en')} = **${fixed(pp.billedUncachedWorkerTokens.ratio, 3)}×** (the server counted ${pp.serverMeasured.cachedPromptTokens.toLocaleString('en')} of ${pp.serverMeasured.promptTokens.toLocaleString('en')} prompt tokens cached in the run, ${ms(pp.wallMs)} wall)`,
+      'lower (reported)',
+      verdict(pp.billedUncachedWorkerTokens.ratio < 1),
+    ],
   ];
   return ['| benchmark | result | goal | |', '| --- | --- | --- | --- |', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }

@@ -16,6 +16,7 @@ import { measureDiffAtSize } from './diffAtSize.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measurePatterns } from './patterns.mjs';
 import { resultsTable } from './resultsTable.mjs';
+import { measurePromptPrefix, measureRateLimitStorm } from './speedAndCost.mjs';
 import { measureTokenEconomy } from './tokenEconomy.mjs';
 import { measureWorkspaceScale } from './workspaceScale.mjs';
 
@@ -27,8 +28,8 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 const model = smoke ? { latencyMs: 40, tokensPerSecond: 4000 } : { latencyMs: 300, tokensPerSecond: 400 };
 const CONCURRENCY = 8;
 const config = smoke
-  ? { definitions: 2, usersPerDefinition: 2, repetitions: 1, sizes: [300], sizeRepetitions: 1, tokenFileLines: 300, diffLines: 500, diffChanged: 20, renderRepetitions: 1 }
-  : { definitions: 10, usersPerDefinition: 4, repetitions: 3, sizes: [1_000, 10_000, 50_000], sizeRepetitions: 3, tokenFileLines: 2_000, diffLines: 5_000, diffChanged: 200, renderRepetitions: 3 };
+  ? { definitions: 2, usersPerDefinition: 2, repetitions: 1, sizes: [300], sizeRepetitions: 1, tokenFileLines: 300, diffLines: 500, diffChanged: 20, renderRepetitions: 1, stormDefinitions: 2, stormRetryAfterMs: 20 }
+  : { definitions: 10, usersPerDefinition: 4, repetitions: 3, sizes: [1_000, 10_000, 50_000], sizeRepetitions: 3, tokenFileLines: 2_000, diffLines: 5_000, diffChanged: 200, renderRepetitions: 3, stormDefinitions: 6, stormRetryAfterMs: 500 };
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-bench-'));
 const started = Date.now();
@@ -40,6 +41,8 @@ try {
   const workspaceScale = measureWorkspaceScale({ sizes: config.sizes, parent: smoke ? scratch : path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.sizeRepetitions, log });
   const tokenEconomy = await measureTokenEconomy({ scratch, fileLines: config.tokenFileLines });
   const diffAtSize = await measureDiffAtSize({ lines: config.diffLines, changedLines: config.diffChanged, renderRepetitions: config.renderRepetitions, log });
+  const rateLimitStorm = await measureRateLimitStorm({ ...rename, definitions: config.stormDefinitions, usersPerDefinition: 3, maxInFlight: 3, retryAfterMs: config.stormRetryAfterMs });
+  const promptPrefix = await measurePromptPrefix({ ...rename, prefillTokensPerSecond: 5_000 });
 
   const results = {
     smoke,
@@ -52,6 +55,8 @@ try {
     workspaceScale,
     tokenEconomy,
     diffAtSize,
+    rateLimitStorm,
+    promptPrefix,
     totalSeconds: Math.round((Date.now() - started) / 1000),
   };
   const table = resultsTable(results);
@@ -130,6 +135,20 @@ ${table}
   messages; times run from posting them until the element is in the DOM and layout is forced. A diff
   over 600 lines starts collapsed, so the card is fast and Expand shows the first 400 lines.
   No goal was set for 2 and 6; the ones shown are the bench's own (RAIL: respond within 100 ms).
+- **429 storm (7)**: \`bench/speedAndCost.mjs\`; the fake server refuses any request beyond
+  ${r.rateLimitStorm.serverSlots} in flight with 429 and \`retry-after-ms: ${r.rateLimitStorm.retryAfterMs}\`. *Adaptive* is the engine as
+  shipped (one shared in-flight cap per model, a rate-limited call waits its turn until the run's
+  deadline); *fixed* turns the shared cap off and drops the deadline, so each call goes out at once and
+  has the provider's 2 retries, as before. A lost file is one that ended without a proposal.
+- **Prompt prefix (8)**: the ${r.promptPrefix.files}-file rename on a server with an OpenAI-style prefix cache (a prompt
+  whose first tokens match a prompt already prefilled reports them as cached, from 1,024 tokens, in
+  128-token steps) and a time to first byte that grows by the uncached prompt tokens ÷ ${r.promptPrefix.prefillTokensPerSecond.toLocaleString('en')} tokens/s.
+  *After* is what the engine sent; *before* rebuilds every worker prompt in the earlier layout (system
+  prompt per specialist and format, a plan listing without the reader's own change) from the same plan,
+  files and upstream diffs. 8a = the prefix all worker prompts share ÷ each prompt without its own file
+  and upstream diffs (mean). 8b applies the same cache model to both layouts, prompts in arrival order,
+  each cached once sent; the server's own count for the run (which depends on timing: calls that start
+  together cannot reuse each other) is given beside it.
 `;
 }
 

@@ -24,6 +24,8 @@ interface BenchResults {
   workspaceScale: { files: number; ms: number; peakMB: number; listed: number }[];
   tokenEconomy: { searchReplaceTokens: number; wholeFileTokens: number; ratio: number };
   diffAtSize: { unifiedDiffMs: number; computeHunksMs: number; hunks: number; changedLines: number; cardMs?: number; firstBatchMs?: number; allLinesMs?: number; renderError?: string };
+  rateLimitStorm: { files: number; adaptive: { filesLost: number; rateLimited: number; wallMs: number }; fixed: { filesLost: number; rateLimited: number; wallMs: number } };
+  promptPrefix: { workerPrompts: number; sharedPrefixRatio: { before: number; after: number }; billedUncachedWorkerTokens: { before: number; after: number; ratio: number } };
 }
 
 function runSmoke(): Promise<BenchResults> {
@@ -80,6 +82,22 @@ describe('benchmark smoke run (bench/run.mjs --smoke)', function () {
     assertFigure(results.tokenEconomy.searchReplaceTokens, 'tokenEconomy.searchReplaceTokens');
     assertFigure(results.tokenEconomy.wholeFileTokens, 'tokenEconomy.wholeFileTokens');
     assert.ok(results.tokenEconomy.searchReplaceTokens < results.tokenEconomy.wholeFileTokens);
+  });
+
+  it('runs a 429 storm with the adaptive cap and with a fixed one; the adaptive run loses no file', () => {
+    assert.ok(results.rateLimitStorm.files > 0);
+    for (const mode of ['adaptive', 'fixed'] as const) {
+      for (const key of ['filesLost', 'rateLimited', 'wallMs'] as const) assertFigure(results.rateLimitStorm[mode][key], `rateLimitStorm.${mode}.${key}`);
+    }
+    assert.equal(results.rateLimitStorm.adaptive.filesLost, 0);
+  });
+
+  it('measures the shared prompt prefix and the billed uncached tokens, before and after', () => {
+    assert.ok(results.promptPrefix.workerPrompts > 0);
+    assertFigure(results.promptPrefix.sharedPrefixRatio.before, 'promptPrefix.sharedPrefixRatio.before');
+    assertFigure(results.promptPrefix.sharedPrefixRatio.after, 'promptPrefix.sharedPrefixRatio.after');
+    assert.ok(results.promptPrefix.sharedPrefixRatio.after > results.promptPrefix.sharedPrefixRatio.before);
+    for (const key of ['before', 'after', 'ratio'] as const) assertFigure(results.promptPrefix.billedUncachedWorkerTokens[key], `promptPrefix.billedUncachedWorkerTokens.${key}`);
   });
 
   it('computes the review of a big change and renders it in the webview', () => {

@@ -28,10 +28,16 @@ export interface OpenAIProviderOptions {
   predictedOutputs?: boolean;
   /** Send a `prompt_cache_key` per run. Default: on for OpenAI's own API, off elsewhere. */
   promptCacheKey?: boolean;
+  /**
+   * The shared adaptive in-flight cap (default on). Off, every call goes out at once and a 429 only
+   * waits out its own retries: the behaviour the benchmark compares against.
+   */
+  adaptiveConcurrency?: boolean;
 }
 
 /** What the provider learns about its endpoint while it runs; shared by all its calls. */
 interface EndpointState {
+  adaptive: boolean;
   /** One limiter per model: rate limits are per model at OpenAI and per server elsewhere. */
   limiters: Map<string, AdaptiveLimiter>;
   predictedOutputs: boolean;
@@ -80,7 +86,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvid
   // local servers only know max_tokens.
   const openAIItself = !azure && /^https:\/\/api\.openai\.com\//.test(`${baseURL}/`);
   const officialEndpoint = azure || openAIItself;
-  const state: EndpointState = { limiters: new Map(), predictedOutputs: options.predictedOutputs ?? openAIItself, cacheKeys: options.promptCacheKey ?? openAIItself };
+  const state: EndpointState = { adaptive: options.adaptiveConcurrency ?? true, limiters: new Map(), predictedOutputs: options.predictedOutputs ?? openAIItself, cacheKeys: options.promptCacheKey ?? openAIItself };
 
   // Retries are ours (see retryPolicy): the client's own sleep between retries ignores cancellation.
   // The base URL is always explicit so that an OPENAI_BASE_URL in the environment cannot redirect us.
@@ -160,7 +166,7 @@ async function complete(client: OpenAI, request: ChatRequest, state: EndpointSta
   try {
     let stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>;
     for (;;) {
-      permit = await limiter.acquire(promptEstimate, request.signal);
+      permit = state.adaptive ? await limiter.acquire(promptEstimate, request.signal) : undefined;
       try {
         const { data, response } = await client.chat.completions.create(params, { signal: controller.signal }).withResponse();
         limiter.observeHeaders(response.headers);
@@ -170,7 +176,7 @@ async function complete(client: OpenAI, request: ChatRequest, state: EndpointSta
       } catch (error) {
         const rateLimited = error instanceof APIError && error.status === 429;
         if (error instanceof APIError && error.headers) limiter.observeHeaders(error.headers);
-        reportCap(permit.release(rateLimited ? 'rate-limited' : 'other'));
+        reportCap(permit?.release(rateLimited ? 'rate-limited' : 'other'));
         permit = undefined;
         if (request.signal.aborted) throw error;
         if (params.prediction && rejectsPrediction(error)) {
