@@ -9,7 +9,7 @@ import { withRunContext } from './llm/runContext';
 import { meterUsage } from './llm/usageMeter';
 import { PlanRejectedError, planRefactor } from './planner';
 import type { UpstreamResult } from './prompts';
-import { runDependencyGraph } from './scheduler';
+import { createGrowingGraph, runDependencyGraph, type GrowingGraph } from './scheduler';
 import type { Finding, Plan, PlannedChange } from './schemas';
 import { describeUsage, RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
 import { verifyConsistency } from './verifier';
@@ -32,6 +32,8 @@ export interface EngineSettings {
   summaryTokenBudget: number;
   /** How long a run keeps re-queueing rate-limited (429) calls before their files fail. */
   rateLimitDeadlineMs: number;
+  /** Start each planned change while the plan still streams, as soon as it can run. */
+  streamPlan: boolean;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -41,6 +43,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   revisionRounds: 1,
   summaryTokenBudget: 12000,
   rateLimitDeadlineMs: 600_000,
+  streamPlan: true,
 };
 
 export interface RefactorOptions {
@@ -102,19 +105,29 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     );
 
     session.setStage('planning');
-    const plan = await planRefactor({
-      request: options.request,
-      workspaceSummary: summary,
-      workspace: options.workspace,
-      provider,
-      maxFiles: settings.maxFiles,
-      signal,
-    });
+    const early = settings.streamPlan ? new EarlyStart(session, options, provider) : undefined;
+    let plan: Plan;
+    try {
+      plan = await planRefactor({
+        request: options.request,
+        workspaceSummary: summary,
+        workspace: options.workspace,
+        provider,
+        maxFiles: settings.maxFiles,
+        signal,
+        ...(early ? { onStreamedChange: (change: PlannedChange, partial: Plan) => early.start(change, partial), onStreamDiscarded: () => early.discard() } : {}),
+      });
+    } catch (error) {
+      await early?.discard();
+      throw error;
+    }
     session.plan = plan;
     session.timings.plannedAt = Date.now();
-    session.files = plan.changes.map(newFileState);
+    const graph = early?.graph;
+    const started = new Map(session.files.map((file) => [file.id, file]));
+    session.files = plan.changes.map((change) => started.get(change.id) ?? newFileState(change));
     session.emit({ type: 'plan', plan });
-    for (const file of session.files) session.emit({ type: 'file', file });
+    for (const file of session.files) if (!started.has(file.id)) session.emit({ type: 'file', file });
     if (plan.changes.length === 0) {
       session.log('info', 'The planner found nothing to change.');
       session.setStage('done');
@@ -122,7 +135,15 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     }
 
     session.setStage('working');
-    await runDependencyGraph(session.files, settings.concurrency, signal, (id) => runPlannedFile(session, options, provider, id));
+    if (graph) {
+      // Some changes started while the plan streamed; the rest join the same graph now.
+      const ids = new Set(plan.changes.map((change) => change.id));
+      for (const change of plan.changes) if (!started.has(change.id)) graph.add({ id: change.id, dependsOn: change.dependsOn }, ids);
+      graph.seal();
+      await graph.done;
+    } else {
+      await runDependencyGraph(session.files, settings.concurrency, signal, (id) => runPlannedFile(session, options, provider, id));
+    }
     session.timings.workersDoneAt = Date.now();
     signal.throwIfAborted();
 
@@ -167,6 +188,56 @@ function markCancelled(session: RefactorSession): void {
   }
   session.log('info', 'Cancelled; nothing was written.');
   session.setStage('cancelled');
+}
+
+/**
+ * Workers started while the plan streams: one growing dependency graph, fed change by change. Its
+ * calls run under a signal of their own as well as the user's, so that a plan that turns out invalid
+ * (or different from what was streamed) stops them: their results are dropped, nothing was written.
+ */
+class EarlyStart {
+  graph: GrowingGraph | undefined;
+  private readonly stop = new AbortController();
+  private readonly options: RefactorOptions;
+  private readonly userSignal: AbortSignal;
+
+  constructor(
+    private readonly session: RefactorSession,
+    options: RefactorOptions,
+    private readonly provider: ChatProvider,
+  ) {
+    this.userSignal = options.signal;
+    this.options = { ...options, signal: AbortSignal.any([options.signal, this.stop.signal]) };
+  }
+
+  start(change: PlannedChange, partial: Plan): void {
+    if (this.stop.signal.aborted) return;
+    if (!this.graph) {
+      this.session.log('info', `Starting workers while the plan streams (first: ${change.path}).`);
+      this.graph = createGrowingGraph(this.options.settings.concurrency, this.options.signal, (id) => runPlannedFile(this.session, this.options, this.provider, id));
+    }
+    // Workers read the plan as far as it has arrived (it grows in place) for their prompts.
+    this.session.plan = partial;
+    const file = newFileState(change);
+    this.session.files.push(file);
+    this.session.emit({ type: 'file', file });
+    this.graph.add({ id: change.id, dependsOn: change.dependsOn });
+  }
+
+  async discard(): Promise<void> {
+    const graph = this.graph;
+    if (!graph || this.stop.signal.aborted) return;
+    this.stop.abort();
+    graph.seal();
+    await graph.done;
+    this.graph = undefined;
+    const cancelled = this.session.files.length;
+    this.session.files = [];
+    this.session.plan = undefined;
+    if (!this.userSignal.aborted) {
+      this.session.log('info', `The plan could not be used as it streamed; the ${cancelled} worker(s) started from it were stopped and their results dropped.`);
+    }
+  }
 }
 
 function newFileState(change: PlannedChange): FileChangeState {

@@ -25,6 +25,8 @@ Rules:
   independent files run in parallel.
 - "symbolRenames": every identifier the refactor renames (from → to), so leftovers can be found
   automatically. Empty when nothing is renamed.
+- Write "summary" and "symbolRenames" first, then "changes", listing each change after the changes it
+  depends on: workers start on each change as soon as it has been written.
 - Include every file that must change for the code to stay consistent (callers, tests, docs), and
   nothing else.`;
 

@@ -51,6 +51,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** `Date.now()` when the request body had arrived; lets tests check retry spacing. */
   receivedAt: number;
+  /** `Date.now()` when the last byte of the answer was sent (unset while it streams, or if it never ended). */
+  answeredAt?: number;
 }
 
 export type ReplyScript = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
@@ -162,6 +164,9 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
     }
     const recorded = recordRequest(requests.length, body, req.url ?? path, req.headers);
     requests.push(recorded);
+    res.once('finish', () => {
+      recorded.answeredAt = Date.now();
+    });
 
     if (options.rejectJsonSchema && responseFormatType(body) === 'json_schema') {
       sendJson(res, 400, {

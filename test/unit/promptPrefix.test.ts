@@ -66,7 +66,9 @@ describe('worker prompt layout: one cacheable prefix per run', function () {
       return json({ content: renamed(contents[file] ?? ''), summary: 'renamed' });
     });
     const request = 'Rename UserStore to AccountRepository';
-    const { session, done } = runEngine(server, root, request, { revisionRounds: 1 });
+    // Not streaming the plan: a worker started while the plan streams sees the plan as far as it has
+    // arrived, so its prefix ends earlier (planStreaming.test.ts checks that case).
+    const { session, done } = runEngine(server, root, request, { revisionRounds: 1, streamPlan: false });
     await done;
     assert.equal(session.stage, 'done', session.error);
 

@@ -20,6 +20,8 @@ export interface StructuredRequest<T> {
   maxOutputTokens?: number;
   /** The reply text this call most likely gets (predicted outputs, where the provider sends them). */
   prediction?: string;
+  /** Called before each attempt (1, then 2 for the repair round), e.g. to reset a streaming parser. */
+  onAttempt?: (attempt: number) => void | Promise<void>;
 }
 
 /** The model's reply could not be used, even after the repair round. The message is for the user. */
@@ -46,6 +48,7 @@ export async function requestStructured<T>(request: StructuredRequest<T>): Promi
   let messages = request.messages;
   let problem = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
+    await request.onAttempt?.(attempt);
     const response = await askBounded(request, messages);
     const outcome = interpret(response, request.schema, request.role);
     if (outcome.ok) return outcome.value;
