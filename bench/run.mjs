@@ -8,6 +8,8 @@
 //                                 yields numbers, never that they meet their goals; writes nothing
 //                                 into bench/
 //   --json-only                   print results.json to stdout instead of the table (progress: stderr)
+//   --only-speed                  run only benchmarks 7–9 (rate limits, prompt prefix, plan streaming)
+//                                 and merge them into the existing bench/results.json
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,12 +18,13 @@ import { measureDiffAtSize } from './diffAtSize.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measurePatterns } from './patterns.mjs';
 import { resultsTable } from './resultsTable.mjs';
-import { measurePromptPrefix, measureRateLimitStorm } from './speedAndCost.mjs';
+import { measurePlanStreaming, measurePromptPrefix, measureRateLimitStorm } from './speedAndCost.mjs';
 import { measureTokenEconomy } from './tokenEconomy.mjs';
 import { measureWorkspaceScale } from './workspaceScale.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const jsonOnly = process.argv.includes('--json-only');
+const onlySpeed = process.argv.includes('--only-speed') && !smoke;
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
 // One model call = a fixed latency before the first byte, then the reply streamed at a fixed rate.
@@ -36,18 +39,25 @@ const started = Date.now();
 const loadBefore = os.loadavg();
 try {
   const rename = { scratch, model, concurrency: CONCURRENCY, definitions: config.definitions, usersPerDefinition: config.usersPerDefinition, log };
-  const { overhead, firstDiff } = await measureOverhead({ ...rename, repetitions: config.repetitions });
-  const patterns = await measurePatterns(rename);
-  const workspaceScale = measureWorkspaceScale({ sizes: config.sizes, parent: smoke ? scratch : path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.sizeRepetitions, log });
-  const tokenEconomy = await measureTokenEconomy({ scratch, fileLines: config.tokenFileLines });
-  const diffAtSize = await measureDiffAtSize({ lines: config.diffLines, changedLines: config.diffChanged, renderRepetitions: config.renderRepetitions, log });
+  const previous = onlySpeed ? JSON.parse(fs.readFileSync(path.join(repoRoot, 'bench', 'results.json'), 'utf8')) : undefined;
+  const { overhead, firstDiff } = previous ?? (await measureOverhead({ ...rename, repetitions: config.repetitions }));
+  const patterns = previous?.patterns ?? (await measurePatterns(rename));
+  const workspaceScale = previous?.workspaceScale ?? measureWorkspaceScale({ sizes: config.sizes, parent: smoke ? scratch : path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.sizeRepetitions, log });
+  const tokenEconomy = previous?.tokenEconomy ?? (await measureTokenEconomy({ scratch, fileLines: config.tokenFileLines }));
+  const diffAtSize = previous?.diffAtSize ?? (await measureDiffAtSize({ lines: config.diffLines, changedLines: config.diffChanged, renderRepetitions: config.renderRepetitions, log }));
+  const speedStarted = Date.now();
+  const speedLoadBefore = os.loadavg();
   const rateLimitStorm = await measureRateLimitStorm({ ...rename, definitions: config.stormDefinitions, usersPerDefinition: 3, maxInFlight: 3, retryAfterMs: config.stormRetryAfterMs });
   const promptPrefix = await measurePromptPrefix({ ...rename, prefillTokensPerSecond: 5_000 });
+  const planStreaming = await measurePlanStreaming({ ...rename, repetitions: smoke ? 1 : 2 });
 
+  const machineNow = (before) => ({ cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageBefore: before.map(round2), loadAverageAfter: os.loadavg().map(round2) });
   const results = {
     smoke,
-    generatedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore.map(round2), loadAverageAfter: os.loadavg().map(round2) },
+    generatedAt: previous?.generatedAt ?? new Date().toISOString(),
+    machine: previous?.machine ?? machineNow(loadBefore),
+    // Benchmarks 7–9 may come from a later run (--only-speed) than 1–6.
+    speed: { generatedAt: new Date().toISOString(), machine: machineNow(speedLoadBefore), seconds: Math.round((Date.now() - speedStarted) / 1000) },
     model: { ...model, charsPerToken: 4, concurrency: CONCURRENCY, server: 'test/support/fakeOpenAIServer.ts in this process, over loopback HTTP, through the real openai client' },
     overhead,
     firstDiff,
@@ -57,7 +67,8 @@ try {
     diffAtSize,
     rateLimitStorm,
     promptPrefix,
-    totalSeconds: Math.round((Date.now() - started) / 1000),
+    planStreaming,
+    totalSeconds: previous?.totalSeconds ?? Math.round((Date.now() - started) / 1000),
   };
   const table = resultsTable(results);
   if (!smoke) {
@@ -89,7 +100,12 @@ function resultsMarkdown(r, table) {
   const ph = o.phasesOfMedianRun;
   return `# Benchmark results
 
-Written by \`npm run bench\` (\`bench/run.mjs\`) on ${r.generatedAt.slice(0, 10)}, in ${r.totalSeconds} s.
+Written by \`npm run bench\` (\`bench/run.mjs\`) on ${r.generatedAt.slice(0, 10)}, in ${r.totalSeconds} s.${
+    r.speed.generatedAt.slice(0, 16) === r.generatedAt.slice(0, 16)
+      ? ''
+      : ` Benchmarks 7–9 by \`node bench/run.mjs --only-speed\` on ${r.speed.generatedAt.slice(0, 10)}, in ${r.speed.seconds} s, on the same
+machine type, ${machineLoad(r.speed.machine)}`
+  }
 
 **Model:** every call waits ${r.model.latencyMs} ms before its first byte, then streams its reply at
 ${r.model.tokensPerSecond} tokens/s (~${r.model.charsPerToken} characters a token), from the loopback fake
@@ -149,6 +165,15 @@ ${table}
   and upstream diffs (mean). 8b applies the same cache model to both layouts, prompts in arrival order,
   each cached once sent; the server's own count for the run (which depends on timing: calls that start
   together cannot reuse each other) is given beside it.
+- **Plan streaming (9)**: the workload of 1, the engine with \`streamPlan\` on and off, alternating,
+  ${r.planStreaming.repetitions} runs each, medians. Benchmarks 1–3 run with it off, since they measure the scheduling after the
+  plan. 9b's ideal: each change starts the moment the engine received it (or its dependency ended,
+  whichever is later) and takes as long as a worker call timed alone (${r.planStreaming.workerCallAloneMs.definitionMs} / ${r.planStreaming.workerCallAloneMs.userMs} ms),
+  the workers never end before the plan's last byte, then the verifier call as timed in the run. 9c runs
+  from the request to the first file proposed, over the plan call as timed at the provider. The plan
+  reply is ~${Math.round(r.planStreaming.streaming.planCallMs / 100) / 10} s of streaming in these runs, so 9a is bounded by (plan + one worker call + verifier) ÷
+  (plan + 7 rounds of worker calls + verifier): the later the plan's last change arrives, the less there is
+  to overlap.
 `;
 }
 

@@ -10,18 +10,19 @@
 //    upstream diffs) for the layout the engine sends and for the layout before (rebuilt here from the
 //    same plan, files and diffs), and the uncached prompt tokens each layout would be billed.
 import { DEFAULT_ENGINE_SETTINGS, createNodeWorkspace, startFakeOpenAIServer, startRefactor, createOpenAIProvider } from './out.mjs';
-import { round } from './overhead.mjs';
+import { benchProvider, median, timeCallAlone, warmUp } from './modelCalls.mjs';
+import { round, roundAll, runEngine } from './overhead.mjs';
 import { RENAME_REQUEST, renamePlan, renameScript, writeRenameWorkspace } from './renameScenario.mjs';
 
 const MODELS = { planner: 'bench-planner', worker: 'bench-worker', verifier: 'bench-verifier' };
 
-async function runOnce({ dir, provider, concurrency }) {
+async function runOnce({ dir, provider, concurrency, streamPlan = true }) {
   const started = performance.now();
   const { session, done } = startRefactor({
     request: RENAME_REQUEST,
     workspace: createNodeWorkspace(dir, { maxFileBytes: 1 << 20, extraExcludes: [] }),
     provider,
-    settings: { ...DEFAULT_ENGINE_SETTINGS, concurrency, maxFiles: 100 },
+    settings: { ...DEFAULT_ENGINE_SETTINGS, concurrency, maxFiles: 100, streamPlan },
     signal: new AbortController().signal,
   });
   await done;
@@ -48,14 +49,83 @@ export async function measureRateLimitStorm({ scratch, model, concurrency, defin
   return result;
 }
 
+/**
+ * 9. Plan streaming: the rename of benchmark 1, with and without streaming, alternating in one run.
+ * The streaming ideal = when the last worker could end if each change started the moment it arrived
+ * (or its dependency ended) and took as long as a call alone, never before the plan's last byte, plus
+ * the verifier call.
+ */
+export async function measurePlanStreaming({ scratch, model, concurrency, definitions, usersPerDefinition, repetitions, log }) {
+  const { dir, files } = writeRenameWorkspace(scratch, definitions, usersPerDefinition);
+  const server = await startFakeOpenAIServer(renameScript(dir, files, model));
+  try {
+    const provider = benchProvider(server.baseURL);
+    const definition = files.find((f) => f.dependsOn.length === 0);
+    const user = files.find((f) => f.dependsOn.length > 0);
+    await warmUp(provider, { role: 'worker', schemaName: 'whole_file', userContent: `File: \`${definition.path}\`` });
+    const alone = {
+      definitionMs: await timeCallAlone(provider, { role: 'worker', schemaName: 'whole_file', userContent: `File: \`${definition.path}\`` }, 3),
+      userMs: await timeCallAlone(provider, { role: 'worker', schemaName: 'whole_file', userContent: `File: \`${user.path}\`` }, 3),
+    };
+    const runs = { streaming: [], whole: [] };
+    for (let i = 0; i < repetitions; i++) {
+      for (const streamPlan of [true, false]) {
+        const run = await runEngine({ dir, baseURL: server.baseURL, concurrency, streamPlan });
+        const plan = run.calls.find((c) => c.role === 'planner');
+        const verify = run.calls.find((c) => c.role === 'verifier');
+        const planEnd = plan.end - run.started;
+        const endOf = new Map();
+        for (const f of files) {
+          const arrival = (run.dispatchedAt.get(f.id) ?? plan.end) - run.started;
+          const depsEnd = Math.max(0, ...f.dependsOn.map((id) => endOf.get(id)));
+          endOf.set(f.id, Math.max(arrival, depsEnd) + (f.dependsOn.length === 0 ? alone.definitionMs : alone.userMs));
+        }
+        const idealMs = Math.max(planEnd, ...endOf.values()) + (verify.end - verify.start);
+        const figures = { wallMs: run.wallMs, planCallMs: plan.end - plan.start, firstDiffMs: run.firstProposalFromStartMs, idealMs };
+        runs[streamPlan ? 'streaming' : 'whole'].push(figures);
+        log(`plan streaming ${streamPlan ? 'on ' : 'off'} run ${i + 1}/${repetitions}: ${Math.round(run.wallMs)} ms wall, first diff ${Math.round(figures.firstDiffMs)} ms, plan call ${Math.round(figures.planCallMs)} ms`);
+      }
+    }
+    const med = (list, key) => median(list.map((r) => r[key]));
+    const streaming = { wallMs: med(runs.streaming, 'wallMs'), planCallMs: med(runs.streaming, 'planCallMs'), firstDiffMs: med(runs.streaming, 'firstDiffMs'), idealMs: med(runs.streaming, 'idealMs') };
+    const whole = { wallMs: med(runs.whole, 'wallMs'), planCallMs: med(runs.whole, 'planCallMs'), firstDiffMs: med(runs.whole, 'firstDiffMs') };
+    return {
+      files: files.length,
+      concurrency,
+      repetitions,
+      workerCallAloneMs: roundAll(alone),
+      streaming: roundAll(streaming),
+      whole: roundAll(whole),
+      wallRatio: streaming.wallMs / whole.wallMs,
+      overIdeal: streaming.wallMs / streaming.idealMs,
+      firstDiffShareOfPlanCall: streaming.firstDiffMs / streaming.planCallMs,
+      firstDiffShareOfPlanCallWhole: whole.firstDiffMs / whole.planCallMs,
+      goals: { wallRatio: 0.75, overIdeal: 1.1, firstDiffShare: 0.35 },
+    };
+  } finally {
+    await server.close();
+  }
+}
+
 const CACHE = { minTokens: 1024, stepTokens: 128 };
 
 export async function measurePromptPrefix({ scratch, model, concurrency, definitions, usersPerDefinition, prefillTokensPerSecond, log }) {
   const { dir, files } = writeRenameWorkspace(scratch, definitions, usersPerDefinition);
+  // The layout's own effect: the plan is not streamed, so every worker sees the complete plan.
+  const figures = await prefixRun({ dir, files, model, concurrency, prefillTokensPerSecond, streamPlan: false, log });
+  // With the plan streamed, early workers see the plan as far as it had arrived: their prefix is shorter.
+  const streamed = await prefixRun({ dir, files, model, concurrency, prefillTokensPerSecond, streamPlan: true, log });
+  return {
+    ...figures,
+    withPlanStreaming: { sharedPrefixRatioAfter: streamed.sharedPrefixRatio.after, billedUncachedWorkerTokens: streamed.billedUncachedWorkerTokens.after, ratio: streamed.billedUncachedWorkerTokens.after / figures.billedUncachedWorkerTokens.before, wallMs: streamed.wallMs, serverMeasured: streamed.serverMeasured },
+  };
+}
+
+async function prefixRun({ dir, files, model, concurrency, prefillTokensPerSecond, streamPlan, log }) {
   const server = await startFakeOpenAIServer(renameScript(dir, files, model), { prefixCache: CACHE, prefillTokensPerSecond });
   try {
     const provider = createOpenAIProvider({ baseURL: server.baseURL, apiKey: 'bench', models: MODELS, timeoutMs: 120_000, maxRetries: 0 });
-    const { session, wallMs } = await runOnce({ dir, provider, concurrency });
+    const { session, wallMs } = await runOnce({ dir, provider, concurrency, streamPlan });
     if (session.stage !== 'done') throw new Error(`bench: the prompt-prefix run ended "${session.stage}": ${session.error ?? ''}`);
     const workers = server.requests.filter((r) => r.schemaName === 'whole_file');
     const plan = renamePlan(files);
@@ -84,7 +154,7 @@ export async function measurePromptPrefix({ scratch, model, concurrency, definit
       // What the fake server really counted for the whole run (all roles, concurrency included).
       serverMeasured: { promptTokens: server.stats.promptTokens, cachedPromptTokens: server.stats.cachedPromptTokens, usageCachedWorker: session.usage.worker.cachedPromptTokens },
     };
-    log(`prompt prefix: shared ${(figures.sharedPrefixRatio.before * 100).toFixed(1)}% → ${(figures.sharedPrefixRatio.after * 100).toFixed(1)}%, billed uncached worker tokens ${billedBefore} → ${billedAfter}`);
+    log(`prompt prefix (plan streaming ${streamPlan ? 'on' : 'off'}): shared ${(figures.sharedPrefixRatio.before * 100).toFixed(1)}% → ${(figures.sharedPrefixRatio.after * 100).toFixed(1)}%, billed uncached worker tokens ${billedBefore} → ${billedAfter}`);
     return figures;
   } finally {
     await server.close();

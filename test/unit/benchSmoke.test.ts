@@ -26,6 +26,7 @@ interface BenchResults {
   diffAtSize: { unifiedDiffMs: number; computeHunksMs: number; hunks: number; changedLines: number; cardMs?: number; firstBatchMs?: number; allLinesMs?: number; renderError?: string };
   rateLimitStorm: { files: number; adaptive: { filesLost: number; rateLimited: number; wallMs: number }; fixed: { filesLost: number; rateLimited: number; wallMs: number } };
   promptPrefix: { workerPrompts: number; sharedPrefixRatio: { before: number; after: number }; billedUncachedWorkerTokens: { before: number; after: number; ratio: number } };
+  planStreaming: { files: number; wallRatio: number; overIdeal: number; firstDiffShareOfPlanCall: number; streaming: { wallMs: number; idealMs: number; firstDiffMs: number }; whole: { wallMs: number } };
 }
 
 function runSmoke(): Promise<BenchResults> {
@@ -98,6 +99,13 @@ describe('benchmark smoke run (bench/run.mjs --smoke)', function () {
     assertFigure(results.promptPrefix.sharedPrefixRatio.after, 'promptPrefix.sharedPrefixRatio.after');
     assert.ok(results.promptPrefix.sharedPrefixRatio.after > results.promptPrefix.sharedPrefixRatio.before);
     for (const key of ['before', 'after', 'ratio'] as const) assertFigure(results.promptPrefix.billedUncachedWorkerTokens[key], `promptPrefix.billedUncachedWorkerTokens.${key}`);
+  });
+
+  it('runs the engine with and without plan streaming, against the streaming ideal', () => {
+    assert.ok(results.planStreaming.files > 0);
+    for (const key of ['wallRatio', 'overIdeal', 'firstDiffShareOfPlanCall'] as const) assertFigure(results.planStreaming[key], `planStreaming.${key}`);
+    for (const key of ['wallMs', 'idealMs', 'firstDiffMs'] as const) assertFigure(results.planStreaming.streaming[key], `planStreaming.streaming.${key}`);
+    assertFigure(results.planStreaming.whole.wallMs, 'planStreaming.whole.wallMs');
   });
 
   it('computes the review of a big change and renders it in the webview', () => {

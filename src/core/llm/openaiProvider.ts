@@ -124,7 +124,9 @@ async function complete(client: OpenAI, request: ChatRequest, state: EndpointSta
     const rising = change.to === undefined || (change.from !== undefined && change.to > change.from);
     request.log?.(rising ? 'info' : 'warn', `${settings.server} (${settings.model}): in-flight cap ${describeCap(change.from)} → ${describeCap(change.to)}: ${change.reason}.`);
   };
-  const controller = new AbortController();
+  // One controller per attempt: the client leaves a listener on the signal of each request it sends, and
+  // a rate-limited call may be sent many times before the run's deadline.
+  let controller = new AbortController();
   const forwardAbort = (): void => controller.abort(request.signal.reason);
   request.signal.addEventListener('abort', forwardAbort, { once: true });
 
@@ -161,12 +163,15 @@ async function complete(client: OpenAI, request: ChatRequest, state: EndpointSta
   let model = settings.model;
   let retries = 0;
   let rateLimitWaits = 0;
+  let attempts = 0;
   let permit: Permit | undefined;
   let streamed = false;
   try {
     let stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>;
     for (;;) {
       permit = state.adaptive ? await limiter.acquire(promptEstimate, request.signal) : undefined;
+      if (attempts++ > 0) controller = new AbortController();
+      if (request.signal.aborted) controller.abort(request.signal.reason);
       try {
         const { data, response } = await client.chat.completions.create(params, { signal: controller.signal }).withResponse();
         limiter.observeHeaders(response.headers);
