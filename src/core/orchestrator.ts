@@ -231,12 +231,12 @@ class EarlyStart {
     graph.seal();
     await graph.done;
     this.graph = undefined;
+    // A user's cancel keeps the cards, marked cancelled like the rest of a cancelled run.
+    if (this.userSignal.aborted) return;
     const cancelled = this.session.files.length;
     this.session.files = [];
     this.session.plan = undefined;
-    if (!this.userSignal.aborted) {
-      this.session.log('info', `The plan could not be used as it streamed; the ${cancelled} worker(s) started from it were stopped and their results dropped.`);
-    }
+    this.session.log('info', `The plan could not be used as it streamed; the ${cancelled} worker(s) started from it were stopped and their results dropped.`);
   }
 }
 
