@@ -5,16 +5,27 @@ import { benchProvider, median, nominalCallMs, timeCallAlone, timedProvider, war
 import { RENAME_REQUEST, renameReplies, renameScript, writeRenameWorkspace } from './renameScenario.mjs';
 import { workersLowerBound } from './schedules.mjs';
 
-/** One engine run, timed from startRefactor to done, with every model call's start and end. */
-export async function runEngine({ dir, baseURL, concurrency }) {
+/**
+ * One engine run, timed from startRefactor to done, with every model call's start and end. Benchmarks
+ * 1–3 measure the scheduling after the plan, so the plan is not streamed there unless asked; with
+ * `streamPlan`, `dispatchedAt` says when each change was handed to the scheduler (performance.now()).
+ */
+export async function runEngine({ dir, baseURL, concurrency, streamPlan = false }) {
   const timed = timedProvider(benchProvider(baseURL));
   const started = performance.now();
   const { session, done } = startRefactor({
     request: RENAME_REQUEST,
     workspace: createNodeWorkspace(dir, { maxFileBytes: 1 << 20, extraExcludes: [] }),
     provider: timed.provider,
-    settings: { ...DEFAULT_ENGINE_SETTINGS, concurrency, maxFiles: 100 },
+    settings: { ...DEFAULT_ENGINE_SETTINGS, concurrency, maxFiles: 100, streamPlan },
     signal: new AbortController().signal,
+  });
+  const dispatchedAt = new Map();
+  let firstProposalAt;
+  session.onEvent((event) => {
+    if (event.type !== 'file') return;
+    if (!dispatchedAt.has(event.file.id)) dispatchedAt.set(event.file.id, performance.now());
+    if (event.file.status === 'proposed') firstProposalAt ??= performance.now();
   });
   await done;
   const ended = performance.now();
@@ -30,6 +41,9 @@ export async function runEngine({ dir, baseURL, concurrency }) {
   return {
     session,
     calls: timed.calls,
+    started,
+    dispatchedAt,
+    firstProposalFromStartMs: firstProposalAt - started,
     wallMs: ended - started,
     /** Engine timestamps (Date.now(), ms): plan accepted → first proposal, plan accepted → all workers done. */
     firstProposalMs: t.firstProposalAt - t.plannedAt,

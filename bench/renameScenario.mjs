@@ -29,6 +29,7 @@ export function writeRenameWorkspace(parent, definitions, usersPerDefinition) {
 export function renamePlan(files) {
   return {
     summary: 'Rename each StoreN class to RepoN; files that import one are done after it.',
+    symbolRenames: [...new Set(files.map((f) => f.definition))].map((d) => ({ from: `Store${d}`, to: `Repo${d}` })),
     changes: files.map((f) => ({
       id: f.id,
       path: f.path,
@@ -37,7 +38,6 @@ export function renamePlan(files) {
       specialist: 'rename',
       dependsOn: f.dependsOn,
     })),
-    symbolRenames: [...new Set(files.map((f) => f.definition))].map((d) => ({ from: `Store${d}`, to: `Repo${d}` })),
   };
 }
 

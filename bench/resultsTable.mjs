@@ -3,7 +3,7 @@ const fixed = (x, digits) => Number(x).toFixed(digits);
 const ms = (x) => `${Math.round(x).toLocaleString('en')} ms`;
 
 export function resultsTable(results) {
-  const { overhead: o, firstDiff: f, patterns: p, workspaceScale: w, tokenEconomy: t, diffAtSize: d, compileCheck: c = [], smoke } = results;
+  const { overhead: o, firstDiff: f, patterns: p, workspaceScale: w, tokenEconomy: t, diffAtSize: d, rateLimitStorm: rl, promptPrefix: pp, planStreaming: ps, compileCheck: c = [], smoke } = results;
   const verdict = (met) => (smoke ? 'smoke run' : met ? '✅ met' : '❌ missed');
   const rows = [
     [
@@ -68,8 +68,44 @@ export function resultsTable(results) {
           `card ≤ ${d.goals.cardMs} ms, batch ≤ ${d.goals.batchMs} ms (bench's own)`,
           verdict(d.cardMs <= d.goals.cardMs && d.firstBatchMs <= d.goals.batchMs),
         ],
+    [
+      `7. 429 storm: ${rl.files}-file rename, concurrency ${rl.concurrency}, the server serves ${rl.serverSlots} at once and answers 429 (retry after ${rl.retryAfterMs} ms) to the rest: adaptive shared cap vs every call at once with 2 retries each (fixed cap ${rl.concurrency})`,
+      `adaptive: **${rl.adaptive.filesLost} files lost**, ${rl.adaptive.rateLimited} × 429, ${ms(rl.adaptive.wallMs)}; fixed: ${rl.fixed.filesLost} lost, ${rl.fixed.rateLimited} × 429, ${ms(rl.fixed.wallMs)} (run ${rl.fixed.stage})`,
+      '0 files lost',
+      verdict(rl.adaptive.filesLost === 0),
+    ],
+    [
+      `8a. Shared prompt prefix ÷ worker prompt (without its own file and upstream diffs), ${pp.files}-file rename, ${pp.workerPrompts} worker prompts of ~${pp.workerPromptTokensMean.toLocaleString('en')} tokens`,
+      `before **${fixed(pp.sharedPrefixRatio.before * 100, 1)}%** → after **${fixed(pp.sharedPrefixRatio.after * 100, 1)}%**`,
+      '≥ 95%',
+      verdict(pp.sharedPrefixRatio.after >= pp.sharedPrefixRatio.goal),
+    ],
+    [
+      `8b. Billed uncached worker prompt tokens per run, OpenAI-style prefix cache (${pp.cache.minTokens}-token minimum, ${pp.cache.stepTokens}-token steps), prefill ${pp.prefillTokensPerSecond.toLocaleString('en')} tokens/s`,
+      `before ${pp.billedUncachedWorkerTokens.before.toLocaleString('en')} → after ${pp.billedUncachedWorkerTokens.after.toLocaleString('en')} = **${fixed(pp.billedUncachedWorkerTokens.ratio, 3)}×** (the server counted ${pp.serverMeasured.cachedPromptTokens.toLocaleString('en')} of ${pp.serverMeasured.promptTokens.toLocaleString('en')} prompt tokens cached in the run); with the plan streamed as well, early workers see a shorter plan: ${pp.withPlanStreaming.billedUncachedWorkerTokens.toLocaleString('en')} = ${fixed(pp.withPlanStreaming.ratio, 3)}× (all prompts share ${fixed(pp.withPlanStreaming.sharedPrefixRatioAfter * 100, 1)}%)`,
+      'lower (reported)',
+      verdict(pp.billedUncachedWorkerTokens.ratio < 1),
+    ],
+    [
+      `9a. Plan streaming: ${ps.files}-file rename, chains of depth 2, concurrency ${ps.concurrency}: wall with streaming ÷ without (alternating in one run, median of ${ps.repetitions} each)`,
+      `${ms(ps.streaming.wallMs)} ÷ ${ms(ps.whole.wallMs)} = **${fixed(ps.wallRatio, 3)}**`,
+      `≤ ${ps.goals.wallRatio}`,
+      verdict(ps.wallRatio <= ps.goals.wallRatio),
+    ],
+    [
+      '9b. Streaming wall ÷ streaming ideal (each change started when it arrived or its dependency ended, a call as long as alone, not before the plan’s last byte, + verifier)',
+      `${ms(ps.streaming.wallMs)} ÷ ${ms(ps.streaming.idealMs)} = **${fixed(ps.overIdeal, 3)}**`,
+      `≤ ${ps.goals.overIdeal}`,
+      verdict(ps.overIdeal <= ps.goals.overIdeal),
+    ],
+    [
+      '9c. Request → first reviewable diff, as a share of the plan call',
+      `${ms(ps.streaming.firstDiffMs)} ÷ ${ms(ps.streaming.planCallMs)} = **${fixed(ps.firstDiffShareOfPlanCall, 3)}** (without streaming: ${fixed(ps.firstDiffShareOfPlanCallWhole, 3)})`,
+      `≤ ${ps.goals.firstDiffShare}`,
+      verdict(ps.firstDiffShareOfPlanCall <= ps.goals.firstDiffShare),
+    ],
     ...c.map((s) => [
-      `7. Compile check, strict TS project of ${s.files.toLocaleString('en')} files (${s.lines.toLocaleString('en')} lines), ${s.changedFiles} changed files (${s.checkedFiles} checked with their importers), median of ${s.checkMsAll.length}`,
+      `10. Compile check, strict TS project of ${s.files.toLocaleString('en')} files (${s.lines.toLocaleString('en')} lines), ${s.changedFiles} changed files (${s.checkedFiles} checked with their importers), median of ${s.checkMsAll.length}`,
       `check after the last worker **${ms(s.checkMs)}**; baseline (while the model works) ${ms(s.baselineMs)}; peak RSS **${s.peakMB} MB**; ${s.newErrors} new errors (a correct change)`,
       `< ${s.goals.checkMs / 1000} s, < 1 GB`,
       verdict(s.checkMs < s.goals.checkMs && s.peakMB < s.goals.peakMB && s.newErrors === 0),

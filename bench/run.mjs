@@ -8,22 +8,26 @@
 //                                 yields numbers, never that they meet their goals; writes nothing
 //                                 into bench/
 //   --json-only                   print results.json to stdout instead of the table (progress: stderr)
-//   --compile-only                run only benchmark 7 (the compile check) and merge it into the
+//   --only-speed                  run only benchmarks 7–9 (rate limits, prompt prefix, plan streaming)
+//                                 and merge them into the existing bench/results.json
+//   --compile-only                run only benchmark 10 (the compile check) and merge it into the
 //                                 existing bench/results.json, leaving the other figures as they were
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './out.mjs';
-import { measureCompileCheck } from './compileCheck.mjs';
 import { measureDiffAtSize } from './diffAtSize.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measurePatterns } from './patterns.mjs';
 import { resultsTable } from './resultsTable.mjs';
+import { measurePlanStreaming, measurePromptPrefix, measureRateLimitStorm } from './speedAndCost.mjs';
+import { measureCompileCheck } from './compileCheck.mjs';
 import { measureTokenEconomy } from './tokenEconomy.mjs';
 import { measureWorkspaceScale } from './workspaceScale.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const jsonOnly = process.argv.includes('--json-only');
+const onlySpeed = process.argv.includes('--only-speed') && !smoke;
 const compileOnly = process.argv.includes('--compile-only') && !smoke;
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -31,13 +35,14 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 const model = smoke ? { latencyMs: 40, tokensPerSecond: 4000 } : { latencyMs: 300, tokensPerSecond: 400 };
 const CONCURRENCY = 8;
 const config = smoke
-  ? { definitions: 2, usersPerDefinition: 2, repetitions: 1, sizes: [300], sizeRepetitions: 1, tokenFileLines: 300, diffLines: 500, diffChanged: 20, renderRepetitions: 1, compileSizes: [40], compileRepetitions: 1 }
-  : { definitions: 10, usersPerDefinition: 4, repetitions: 3, sizes: [1_000, 10_000, 50_000], sizeRepetitions: 3, tokenFileLines: 2_000, diffLines: 5_000, diffChanged: 200, renderRepetitions: 3, compileSizes: [1_000, 5_000], compileRepetitions: 3 };
+  ? { definitions: 2, usersPerDefinition: 2, repetitions: 1, sizes: [300], sizeRepetitions: 1, tokenFileLines: 300, diffLines: 500, diffChanged: 20, renderRepetitions: 1, stormDefinitions: 2, stormRetryAfterMs: 20, compileSizes: [40], compileRepetitions: 1 }
+  : { definitions: 10, usersPerDefinition: 4, repetitions: 3, sizes: [1_000, 10_000, 50_000], sizeRepetitions: 3, tokenFileLines: 2_000, diffLines: 5_000, diffChanged: 200, renderRepetitions: 3, stormDefinitions: 6, stormRetryAfterMs: 500, compileSizes: [1_000, 5_000], compileRepetitions: 3 };
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-bench-'));
 const started = Date.now();
 const loadBefore = os.loadavg();
 try {
+  const rename = { scratch, model, concurrency: CONCURRENCY, definitions: config.definitions, usersPerDefinition: config.usersPerDefinition, log };
   if (compileOnly) {
     const file = path.join(repoRoot, 'bench', 'results.json');
     const results = { ...JSON.parse(fs.readFileSync(file, 'utf8')), compileCheck: measureCompileCheck({ sizes: config.compileSizes, parent: path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.compileRepetitions, log }), compileCheckMeasuredAt: new Date().toISOString(), compileCheckLoadAverage: os.loadavg().map(round2) };
@@ -48,18 +53,26 @@ try {
     fs.rmSync(scratch, { recursive: true, force: true });
     process.exit(0);
   }
-  const rename = { scratch, model, concurrency: CONCURRENCY, definitions: config.definitions, usersPerDefinition: config.usersPerDefinition, log };
-  const { overhead, firstDiff } = await measureOverhead({ ...rename, repetitions: config.repetitions });
-  const patterns = await measurePatterns(rename);
-  const workspaceScale = measureWorkspaceScale({ sizes: config.sizes, parent: smoke ? scratch : path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.sizeRepetitions, log });
-  const tokenEconomy = await measureTokenEconomy({ scratch, fileLines: config.tokenFileLines });
-  const diffAtSize = await measureDiffAtSize({ lines: config.diffLines, changedLines: config.diffChanged, renderRepetitions: config.renderRepetitions, log });
-  const compileCheck = measureCompileCheck({ sizes: config.compileSizes, parent: smoke ? scratch : path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.compileRepetitions, log });
+  const previous = onlySpeed ? JSON.parse(fs.readFileSync(path.join(repoRoot, 'bench', 'results.json'), 'utf8')) : undefined;
+  const { overhead, firstDiff } = previous ?? (await measureOverhead({ ...rename, repetitions: config.repetitions }));
+  const patterns = previous?.patterns ?? (await measurePatterns(rename));
+  const workspaceScale = previous?.workspaceScale ?? measureWorkspaceScale({ sizes: config.sizes, parent: smoke ? scratch : path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.sizeRepetitions, log });
+  const tokenEconomy = previous?.tokenEconomy ?? (await measureTokenEconomy({ scratch, fileLines: config.tokenFileLines }));
+  const diffAtSize = previous?.diffAtSize ?? (await measureDiffAtSize({ lines: config.diffLines, changedLines: config.diffChanged, renderRepetitions: config.renderRepetitions, log }));
+  const speedStarted = Date.now();
+  const speedLoadBefore = os.loadavg();
+  const rateLimitStorm = await measureRateLimitStorm({ ...rename, definitions: config.stormDefinitions, usersPerDefinition: 3, maxInFlight: 3, retryAfterMs: config.stormRetryAfterMs });
+  const promptPrefix = await measurePromptPrefix({ ...rename, prefillTokensPerSecond: 5_000 });
+  const planStreaming = await measurePlanStreaming({ ...rename, repetitions: smoke ? 1 : 2 });
+  const compileCheck = previous?.compileCheck ?? measureCompileCheck({ sizes: config.compileSizes, parent: smoke ? scratch : path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.compileRepetitions, log });
 
+  const machineNow = (before) => ({ cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageBefore: before.map(round2), loadAverageAfter: os.loadavg().map(round2) });
   const results = {
     smoke,
-    generatedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore.map(round2), loadAverageAfter: os.loadavg().map(round2) },
+    generatedAt: previous?.generatedAt ?? new Date().toISOString(),
+    machine: previous?.machine ?? machineNow(loadBefore),
+    // Benchmarks 7–9 may come from a later run (--only-speed) than 1–6.
+    speed: { generatedAt: new Date().toISOString(), machine: machineNow(speedLoadBefore), seconds: Math.round((Date.now() - speedStarted) / 1000) },
     model: { ...model, charsPerToken: 4, concurrency: CONCURRENCY, server: 'test/support/fakeOpenAIServer.ts in this process, over loopback HTTP, through the real openai client' },
     overhead,
     firstDiff,
@@ -67,8 +80,12 @@ try {
     workspaceScale,
     tokenEconomy,
     diffAtSize,
+    rateLimitStorm,
+    promptPrefix,
+    planStreaming,
     compileCheck,
-    totalSeconds: Math.round((Date.now() - started) / 1000),
+    ...(previous?.compileCheckMeasuredAt ? { compileCheckMeasuredAt: previous.compileCheckMeasuredAt, compileCheckLoadAverage: previous.compileCheckLoadAverage } : {}),
+    totalSeconds: previous?.totalSeconds ?? Math.round((Date.now() - started) / 1000),
   };
   const table = resultsTable(results);
   if (!smoke) {
@@ -100,7 +117,12 @@ function resultsMarkdown(r, table) {
   const ph = o.phasesOfMedianRun;
   return `# Benchmark results
 
-Written by \`npm run bench\` (\`bench/run.mjs\`) on ${r.generatedAt.slice(0, 10)}, in ${r.totalSeconds} s.
+Written by \`npm run bench\` (\`bench/run.mjs\`) on ${r.generatedAt.slice(0, 10)}, in ${r.totalSeconds} s.${
+    r.speed.generatedAt.slice(0, 16) === r.generatedAt.slice(0, 16)
+      ? ''
+      : ` Benchmarks 7–9 by \`node bench/run.mjs --only-speed\` on ${r.speed.generatedAt.slice(0, 10)}, in ${r.speed.seconds} s, on the same
+machine type, ${machineLoad(r.speed.machine)}`
+  }
 
 **Model:** every call waits ${r.model.latencyMs} ms before its first byte, then streams its reply at
 ${r.model.tokensPerSecond} tokens/s (~${r.model.charsPerToken} characters a token), from the loopback fake
@@ -146,7 +168,30 @@ ${table}
   messages; times run from posting them until the element is in the DOM and layout is forced. A diff
   over 600 lines starts collapsed, so the card is fast and Expand shows the first 400 lines.
   No goal was set for 2 and 6; the ones shown are the bench's own (RAIL: respond within 100 ms).
-- **Compile check (7)**: a generated strict TypeScript project (\`bench/compileCheckProject.mjs\`: hub
+- **429 storm (7)**: \`bench/speedAndCost.mjs\`; the fake server refuses any request beyond
+  ${r.rateLimitStorm.serverSlots} in flight with 429 and \`retry-after-ms: ${r.rateLimitStorm.retryAfterMs}\`. *Adaptive* is the engine as
+  shipped (one shared in-flight cap per model, a rate-limited call waits its turn until the run's
+  deadline); *fixed* turns the shared cap off and drops the deadline, so each call goes out at once and
+  has the provider's 2 retries, as before. A lost file is one that ended without a proposal.
+- **Prompt prefix (8)**: the ${r.promptPrefix.files}-file rename on a server with an OpenAI-style prefix cache (a prompt
+  whose first tokens match a prompt already prefilled reports them as cached, from 1,024 tokens, in
+  128-token steps) and a time to first byte that grows by the uncached prompt tokens ÷ ${r.promptPrefix.prefillTokensPerSecond.toLocaleString('en')} tokens/s.
+  *After* is what the engine sent; *before* rebuilds every worker prompt in the earlier layout (system
+  prompt per specialist and format, a plan listing without the reader's own change) from the same plan,
+  files and upstream diffs. 8a = the prefix all worker prompts share ÷ each prompt without its own file
+  and upstream diffs (mean). 8b applies the same cache model to both layouts, prompts in arrival order,
+  each cached once sent; the server's own count for the run (which depends on timing: calls that start
+  together cannot reuse each other) is given beside it.
+- **Plan streaming (9)**: the workload of 1, the engine with \`streamPlan\` on and off, alternating,
+  ${r.planStreaming.repetitions} runs each, medians. Benchmarks 1–3 run with it off, since they measure the scheduling after the
+  plan. 9b's ideal: each change starts the moment the engine received it (or its dependency ended,
+  whichever is later) and takes as long as a worker call timed alone (${r.planStreaming.workerCallAloneMs.definitionMs} / ${r.planStreaming.workerCallAloneMs.userMs} ms),
+  the workers never end before the plan's last byte, then the verifier call as timed in the run. 9c runs
+  from the request to the first file proposed, over the plan call as timed at the provider. The plan
+  reply is ~${Math.round(r.planStreaming.streaming.planCallMs / 100) / 10} s of streaming in these runs, so 9a is bounded by (plan + one worker call + verifier) ÷
+  (plan + 7 rounds of worker calls + verifier): the later the plan's last change arrives, the less there is
+  to overlap.
+- **Compile check (10)**: a generated strict TypeScript project (\`bench/compileCheckProject.mjs\`: hub
   modules, feature files importing a hub and the previous feature of their group) in which one helper is
   renamed, correctly, in the 10 files that define or call it. One fresh process per measurement
   (\`bench/compileCheckProbe.cjs\`), median of the runs. *Baseline* = starting the checker thread (loading

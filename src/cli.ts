@@ -81,6 +81,7 @@ async function main(argv: readonly string[]): Promise<number> {
         ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
         ...(options.checkBudgetMs !== undefined ? { compileCheckBudgetMs: options.checkBudgetMs } : {}),
         extendPlan: options.extendPlan,
+        ...(options.rateLimitDeadlineMs !== undefined ? { rateLimitDeadlineMs: options.rateLimitDeadlineMs } : {}),
       },
       signal: controller.signal,
       checkRoot: root,
@@ -208,7 +209,8 @@ function formatFinding(finding: Finding): string {
 function summarise(session: RefactorSession, options: CliOptions, applied: ApplyOutcome | undefined, patch: PatchOutcome | undefined): void {
   const count = (status: FileChangeState['status']) => session.files.filter((f) => f.status === status).length;
   const tokens = Object.values(session.usage).reduce((sum, u) => sum + u.promptTokens + u.completionTokens, 0);
-  const parts = [`${count('proposed')} proposed`, `${count('failed')} failed`, `${session.findings.length} finding(s)`, `${tokens} tokens`];
+  const cached = Object.values(session.usage).reduce((sum, u) => sum + u.cachedPromptTokens, 0);
+  const parts = [`${count('proposed')} proposed`, `${count('failed')} failed`, `${session.findings.length} finding(s)`, `${tokens} tokens (${cached} prompt tokens cached)`];
   if (session.compileCheck) parts.push(`compile check: ${session.compileCheck.verdict}`);
   if (applied) parts.push(`${applied.applied.length} written`, `${applied.refused.length} refused`);
   else if (patch && 'files' in patch) parts.push(`patch written to ${patch.file}, no file changed`);

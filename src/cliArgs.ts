@@ -14,6 +14,7 @@ export interface CliOptions {
   models: Record<ModelRole, string>;
   concurrency?: number;
   maxFiles?: number;
+  rateLimitDeadlineMs?: number;
   timeoutMs: number;
   /** Budget of one compile check; past it the check stops with an info finding. */
   checkBudgetMs?: number;
@@ -49,6 +50,8 @@ Options:
                            it the check stops and says so in one info finding
   --extend-plan auto|off   when the compile check finds a file outside the plan that the changes
                            break: add a change for it (auto) or only report it (off, the default)
+  --rate-limit-deadline S  seconds a run keeps re-queueing calls the server rate-limits (429) before
+                           their files fail (default: 600)
   --apply                  write the proposed changes; a file that changed on disk since it was read
                            is refused (left as it is) and reported; a run in which planned files
                            failed is not applied (exit 1) unless --allow-partial is given
@@ -88,12 +91,13 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (values.patch !== undefined && values.apply) return { kind: 'usage-error', message: '--patch and --apply exclude each other: the patch is the change, not written' };
   if (values.patch !== undefined && values.patch.trim() === '') return { kind: 'usage-error', message: '--patch needs a file name' };
 
-  const numbers: { concurrency?: number; maxFiles?: number; timeoutMs?: number; checkBudgetMs?: number } = {};
+  const numbers: { concurrency?: number; maxFiles?: number; timeoutMs?: number; checkBudgetMs?: number; rateLimitDeadline?: number } = {};
   for (const [flag, key, raw] of [
     ['--concurrency', 'concurrency', values.concurrency],
     ['--max-files', 'maxFiles', values['max-files']],
     ['--timeout-ms', 'timeoutMs', values['timeout-ms']],
     ['--check-budget-ms', 'checkBudgetMs', values['check-budget-ms']],
+    ['--rate-limit-deadline', 'rateLimitDeadline', values['rate-limit-deadline']],
   ] as const) {
     if (raw === undefined) continue;
     const value = positiveInteger(raw);
@@ -125,6 +129,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (numbers.concurrency !== undefined) options.concurrency = numbers.concurrency;
   if (numbers.maxFiles !== undefined) options.maxFiles = numbers.maxFiles;
   if (numbers.checkBudgetMs !== undefined) options.checkBudgetMs = numbers.checkBudgetMs;
+  if (numbers.rateLimitDeadline !== undefined) options.rateLimitDeadlineMs = numbers.rateLimitDeadline * 1000;
   return { kind: 'run', options };
 }
 
@@ -146,6 +151,7 @@ function parse(argv: readonly string[]) {
       'timeout-ms': { type: 'string' },
       'check-budget-ms': { type: 'string' },
       'extend-plan': { type: 'string' },
+      'rate-limit-deadline': { type: 'string' },
       apply: { type: 'boolean' },
       patch: { type: 'string' },
       'allow-partial': { type: 'boolean' },

@@ -25,6 +25,8 @@ Rules:
   independent files run in parallel.
 - "symbolRenames": every identifier the refactor renames (from → to), so leftovers can be found
   automatically. Empty when nothing is renamed.
+- Write "summary" and "symbolRenames" first, then "changes", listing each change after the changes it
+  depends on: workers start on each change as soon as it has been written.
 - Include every file that must change for the code to stay consistent (callers, tests, docs), and
   nothing else.`;
 
@@ -88,15 +90,19 @@ of a block, repeat the same edit once per occurrence). Never elide code in "repl
 edits as you can.`,
 };
 
-export function workerSystemPrompt(specialist: Specialist, format: WorkerFormat): string {
-  return `You are a worker in a multi-file refactoring tool. You change ONE file as part of a larger plan
+/**
+ * The one system prompt of every worker call of a run, whatever the file, specialist or format: the
+ * first bytes of every worker prompt are the same, so a server's prefix cache serves them (OpenAI
+ * from 1,024 tokens; vLLM and llama.cpp reuse the prefix's KV) and only the worker's own part is new.
+ */
+export const WORKER_SYSTEM = `You are a worker in a multi-file refactoring tool. You change ONE file as part of a larger plan
 carried out by several workers in parallel; other workers change the other files. Stay consistent with
 the plan: use exactly the names it gives, and do not rename or restructure anything it does not ask for.
+The request and the whole plan come first; your own part follows it: the kind of work your file needs,
+the reply format, your change, the diffs of the changes it depends on, and your file.`;
 
-${SPECIALIST_PROMPTS[specialist]}
-
-${FORMAT_RULES[format]}`;
-}
+/** The start of the worker's own part, right after the shared prefix. */
+export const WORKER_OWN_PART_HEADING = '## Your part';
 
 /** What a worker learns about a change it depends on. */
 export type UpstreamResult =
@@ -118,19 +124,28 @@ export interface WorkerPromptInput {
 /** Longest description of another change quoted to a worker; the full text is in its own worker. */
 const OTHER_CHANGE_CHARS = 300;
 
-export function buildWorkerMessages(input: WorkerPromptInput): ChatMessage[] {
-  const { request, plan, change, format, content, upstream, revision } = input;
+/**
+ * What every worker call of a run starts with, byte for byte: the request, the plan summary, the
+ * renames and the complete plan (the worker's own change included, so no listing depends on who reads
+ * it). Nothing here may depend on the worker, its file or its format.
+ */
+export function workerSharedPrefix(request: string, plan: Plan): string {
   const parts: string[] = [];
   parts.push(`Overall request:\n${request}`);
   parts.push(`Plan summary: ${plan.summary}`);
   if (plan.symbolRenames.length > 0) {
     parts.push(`Renames in this refactor (use the new names):\n${plan.symbolRenames.map((r) => `- ${r.from} → ${r.to}`).join('\n')}`);
   }
-  const others = plan.changes.filter((c) => c.id !== change.id);
-  if (others.length > 0) {
-    parts.push(`Other files in the plan (other workers change them):\n${others.map((c) => `- ${c.path} (${c.action}): ${clip(c.description, OTHER_CHANGE_CHARS)}`).join('\n')}`);
-  }
-  parts.push(`File: \`${change.path}\`\nAction: ${change.action}\nYour change:\n${change.description}`);
+  parts.push(`The whole plan, one worker per file:\n${plan.changes.map((c) => `- ${c.id} \`${c.path}\` (${c.action}, ${c.specialist}): ${clip(c.description, OTHER_CHANGE_CHARS)}`).join('\n')}`);
+  return `${parts.join('\n\n')}\n\n${WORKER_OWN_PART_HEADING}\n\n`;
+}
+
+export function buildWorkerMessages(input: WorkerPromptInput): ChatMessage[] {
+  const { request, plan, change, format, content, upstream, revision } = input;
+  const parts: string[] = [];
+  parts.push(SPECIALIST_PROMPTS[change.specialist]);
+  parts.push(FORMAT_RULES[format]);
+  parts.push(`File: \`${change.path}\`\nChange: ${change.id}\nAction: ${change.action}\nYour change:\n${change.description}`);
   for (const up of upstream) {
     if (up.state === 'proposed') {
       parts.push(up.diff === ''
@@ -152,8 +167,8 @@ export function buildWorkerMessages(input: WorkerPromptInput): ChatMessage[] {
     parts.push(`${label} of \`${change.path}\`:\n${fence(content)}`);
   }
   return [
-    { role: 'system', content: workerSystemPrompt(change.specialist, format) },
-    { role: 'user', content: parts.join('\n\n') },
+    { role: 'system', content: WORKER_SYSTEM },
+    { role: 'user', content: workerSharedPrefix(request, plan) + parts.join('\n\n') },
   ];
 }
 

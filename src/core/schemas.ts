@@ -24,10 +24,12 @@ export type PlannedChange = z.infer<typeof PlannedChangeSchema>;
 export const SymbolRenameSchema = z.object({ from: z.string().min(1), to: z.string().min(1) });
 export type SymbolRename = z.infer<typeof SymbolRenameSchema>;
 
+// Key order matters: strict json_schema replies follow it, and the plan is read while it streams, so
+// the summary and renames (which every worker prompt carries) come before the changes.
 export const PlanSchema = z.object({
   summary: z.string().describe('One or two sentences: the approach'),
-  changes: z.array(PlannedChangeSchema),
   symbolRenames: z.array(SymbolRenameSchema).describe('Identifiers this refactor renames, so leftovers can be found; empty if none'),
+  changes: z.array(PlannedChangeSchema).describe('Dependencies before their dependents'),
 });
 export type Plan = z.infer<typeof PlanSchema>;
 

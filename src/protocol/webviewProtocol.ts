@@ -65,7 +65,14 @@ export const FileViewSchema = z.object({
 });
 export type FileView = z.infer<typeof FileViewSchema>;
 
-const RoleUsageSchema = z.object({ requests: Count, promptTokens: Count, completionTokens: Count });
+const RoleUsageSchema = z.object({
+  requests: Count,
+  promptTokens: Count,
+  completionTokens: Count,
+  cachedPromptTokens: Count.optional(),
+  acceptedPredictionTokens: Count.optional(),
+  rejectedPredictionTokens: Count.optional(),
+});
 export const UsageViewSchema = z.object({ planner: RoleUsageSchema, worker: RoleUsageSchema, verifier: RoleUsageSchema });
 
 export const SessionViewSchema = z.object({

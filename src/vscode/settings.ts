@@ -16,6 +16,8 @@ export interface ProviderSettings {
   models: Record<ModelRole, string>;
   azureApiVersion: string;
   timeoutMs: number;
+  /** Predicted outputs for whole-file rewrites: auto = only where the endpoint is OpenAI's own API. */
+  predictedOutputs: 'auto' | 'on' | 'off';
 }
 
 export interface WorkspaceSettings {
@@ -57,6 +59,7 @@ export function readSettings(configuration: vscode.WorkspaceConfiguration = vsco
       compileCheckBudgetMs: integer('compileCheckBudgetMs', DEFAULT_ENGINE_SETTINGS.compileCheckBudgetMs, 100, 600_000),
       // In the editor the review can ask, so that is the default there (the CLI's is off).
       extendPlan: ((value) => (value === 'auto' || value === 'off' ? value : 'ask'))(text('extendPlan', 'ask')),
+      rateLimitDeadlineMs: integer('rateLimitDeadlineSeconds', DEFAULT_ENGINE_SETTINGS.rateLimitDeadlineMs / 1000, 1, 86_400) * 1000,
     },
     provider: {
       kind: text('provider', 'openai-compatible') === 'vscode-lm' ? 'vscode-lm' : 'openai-compatible',
@@ -64,6 +67,7 @@ export function readSettings(configuration: vscode.WorkspaceConfiguration = vsco
       models: { planner: roleModel('plannerModel'), worker: roleModel('workerModel'), verifier: roleModel('verifierModel') },
       azureApiVersion: text('azureApiVersion', ''),
       timeoutMs: integer('timeoutMs', DEFAULT_TIMEOUT_MS, 1000),
+      predictedOutputs: ((value) => (value === 'on' || value === 'off' ? value : 'auto'))(text('predictedOutputs', 'auto')),
     },
     workspace: {
       extraExcludes: Array.isArray(excludes) ? excludes.filter((e): e is string => typeof e === 'string' && e.trim() !== '') : [],

@@ -289,12 +289,24 @@ function renderUsage(): void {
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Requests'), h('th', { scope: 'col' }, 'Prompt tokens'), h('th', { scope: 'col' }, 'Completion tokens'))),
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Requests'), h('th', { scope: 'col' }, 'Prompt tokens'), h('th', { scope: 'col' }, 'of which cached'), h('th', { scope: 'col' }, 'Completion tokens')),
+      ),
       h(
         'tbody',
         {},
         ...roles.map((role) =>
-          h('tr', {}, h('th', { scope: 'row' }, role), h('td', {}, String(usage[role].requests)), h('td', {}, usage[role].promptTokens.toLocaleString()), h('td', {}, usage[role].completionTokens.toLocaleString())),
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, role),
+            h('td', {}, String(usage[role].requests)),
+            h('td', {}, usage[role].promptTokens.toLocaleString()),
+            h('td', {}, (usage[role].cachedPromptTokens ?? 0).toLocaleString()),
+            h('td', {}, usage[role].completionTokens.toLocaleString()),
+          ),
         ),
       ),
     ),

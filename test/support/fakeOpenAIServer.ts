@@ -51,6 +51,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** `Date.now()` when the request body had arrived; lets tests check retry spacing. */
   receivedAt: number;
+  /** `Date.now()` when the last byte of the answer was sent (unset while it streams, or if it never ended). */
+  answeredAt?: number;
 }
 
 export type ReplyScript = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
@@ -60,12 +62,39 @@ export interface FakeOpenAIServerOptions {
   rejectJsonSchema?: boolean;
   /** Listen on this port (default 0: any free port). */
   port?: number;
+  /**
+   * Serve at most this many chat requests at once, like a server with a fixed number of slots or a
+   * provider's concurrency limit: the rest get 429 with `retry-after-ms: rateLimitRetryAfterMs`.
+   */
+  maxInFlight?: number;
+  rateLimitRetryAfterMs?: number;
+  /** Answer 400 to any request carrying `prediction`, like servers without predicted outputs. */
+  rejectPrediction?: boolean;
+  /**
+   * A prefix cache of the OpenAI kind: a prompt whose first tokens match a prompt the server has
+   * already prefilled (its first byte was sent) reports them as `prompt_tokens_details.cached_tokens`,
+   * from `minTokens` on, in steps of `stepTokens` (OpenAI: 1,024 and 128).
+   */
+  prefixCache?: { minTokens: number; stepTokens: number };
+  /** Prefill time: the first byte waits (uncached prompt tokens ÷ this rate) on top of `delayMs`. */
+  prefillTokensPerSecond?: number;
+}
+
+export interface FakeServerStats {
+  /** Requests refused with 429 because `maxInFlight` were already being served. */
+  rateLimited: number;
+  /** The most chat requests served at once. */
+  maxInFlightSeen: number;
+  /** Prompt tokens of the requests answered with 200, and how many of them the prefix cache served. */
+  promptTokens: number;
+  cachedPromptTokens: number;
 }
 
 export interface FakeOpenAIServer {
   /** e.g. `http://127.0.0.1:41234/v1` */
   baseURL: string;
   requests: RecordedRequest[];
+  stats: FakeServerStats;
   setScript(script: ReplyScript): void;
   close(): Promise<void>;
 }
@@ -81,6 +110,9 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
   const sockets = new Set<Socket>();
   const waits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closed = false;
+  let inFlight = 0;
+  const stats: FakeServerStats = { rateLimited: 0, maxInFlightSeen: 0, promptTokens: 0, cachedPromptTokens: 0 };
+  const prefilled: string[] = [];
 
   /** Resolves after `ms`, or at once when the server closes; never leaves a timer behind. */
   const wait = (ms: number): Promise<void> =>
@@ -132,6 +164,9 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
     }
     const recorded = recordRequest(requests.length, body, req.url ?? path, req.headers);
     requests.push(recorded);
+    res.once('finish', () => {
+      recorded.answeredAt = Date.now();
+    });
 
     if (options.rejectJsonSchema && responseFormatType(body) === 'json_schema') {
       sendJson(res, 400, {
@@ -139,6 +174,23 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
       });
       return;
     }
+
+    if (options.rejectPrediction && isRecord(body) && body['prediction'] !== undefined) {
+      sendJson(res, 400, {
+        error: { message: "Unrecognized request argument supplied: prediction", type: 'invalid_request_error', param: 'prediction', code: null },
+      });
+      return;
+    }
+    if (options.maxInFlight !== undefined && inFlight >= options.maxInFlight) {
+      stats.rateLimited++;
+      sendJson(res, 429, errorBody(`Rate limit reached: at most ${options.maxInFlight} requests at once.`, 'rate_limit_error'), {
+        'retry-after-ms': String(options.rateLimitRetryAfterMs ?? 100),
+      });
+      return;
+    }
+    inFlight++;
+    stats.maxInFlightSeen = Math.max(stats.maxInFlightSeen, inFlight);
+    res.once('close', () => inFlight--);
 
     let reply: FakeReply;
     try {
@@ -152,8 +204,13 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
 
   async function answer(req: http.IncomingMessage, res: http.ServerResponse, request: RecordedRequest, reply: FakeReply): Promise<void> {
     const gone = (): boolean => closed || res.destroyed || res.writableEnded;
-    await wait(reply.delayMs ?? 0);
+    const promptText = request.messages.map((m) => `${m.role}\n${m.content}`).join('\n');
+    const promptTokens = reply.promptTokens ?? estimateTokens(request.messages.map((m) => m.content).join('\n'));
+    const cachedTokens = options.prefixCache ? Math.min(promptTokens, cachedPrefixTokens(promptText, prefilled, options.prefixCache)) : 0;
+    const prefillMs = options.prefillTokensPerSecond ? ((promptTokens - cachedTokens) / options.prefillTokensPerSecond) * 1000 : 0;
+    await wait((reply.delayMs ?? 0) + prefillMs);
     if (gone()) return;
+    if (options.prefixCache && (reply.status ?? 200) === 200) prefilled.push(promptText);
 
     if (reply.dropConnection && !(request.stream && reply.dropAfterChars !== undefined)) {
       req.socket.destroy();
@@ -174,10 +231,18 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
     const content = reply.content ?? (reply.refusal !== undefined ? '' : DEFAULT_REPLY.content ?? '');
     const finishReason = reply.finishReason ?? 'stop';
     const usage = {
-      prompt_tokens: reply.promptTokens ?? estimateTokens(request.messages.map((m) => m.content).join('\n')),
+      prompt_tokens: promptTokens,
       completion_tokens: reply.completionTokens ?? estimateTokens(content + (reply.refusal ?? '')),
     };
-    const usageBody = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
+    stats.promptTokens += usage.prompt_tokens;
+    stats.cachedPromptTokens += cachedTokens;
+    const prediction = predictionOf(request.body);
+    const usageBody = {
+      ...usage,
+      total_tokens: usage.prompt_tokens + usage.completion_tokens,
+      ...(options.prefixCache ? { prompt_tokens_details: { cached_tokens: cachedTokens } } : {}),
+      ...(prediction !== undefined ? { completion_tokens_details: predictionUsage(prediction, content) } : {}),
+    };
     const id = `chatcmpl-fake-${request.index}`;
     const created = Math.floor(Date.now() / 1000);
 
@@ -250,6 +315,7 @@ export async function startFakeOpenAIServer(script: ReplyScript = () => DEFAULT_
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    stats,
     setScript(next) {
       currentScript = next;
     },
@@ -364,6 +430,36 @@ function promptedSchemaName(messages: { content: string }[]): string | undefined
     if (match) return match[1];
   }
   return undefined;
+}
+
+/** OpenAI-style: nothing under `minTokens`, then whole steps of `stepTokens` of the longest shared prefix. */
+function cachedPrefixTokens(prompt: string, prefilled: readonly string[], cache: { minTokens: number; stepTokens: number }): number {
+  let longest = 0;
+  for (const earlier of prefilled) {
+    const limit = Math.min(prompt.length, earlier.length);
+    let i = 0;
+    while (i < limit && prompt.charCodeAt(i) === earlier.charCodeAt(i)) i++;
+    longest = Math.max(longest, i);
+  }
+  const tokens = Math.floor(longest / 4);
+  if (tokens < cache.minTokens) return 0;
+  return cache.minTokens + Math.floor((tokens - cache.minTokens) / cache.stepTokens) * cache.stepTokens;
+}
+
+function predictionOf(body: unknown): string | undefined {
+  if (!isRecord(body) || !isRecord(body['prediction'])) return undefined;
+  const content = body['prediction']['content'];
+  return typeof content === 'string' ? content : undefined;
+}
+
+/** Accepted: the predicted text the reply kept at its start and end; the rest of the prediction was rejected. */
+function predictionUsage(prediction: string, content: string): { accepted_prediction_tokens: number; rejected_prediction_tokens: number } {
+  let head = 0;
+  while (head < prediction.length && head < content.length && prediction[head] === content[head]) head++;
+  let tail = 0;
+  while (tail < prediction.length - head && tail < content.length - head && prediction[prediction.length - 1 - tail] === content[content.length - 1 - tail]) tail++;
+  const accepted = estimateTokens(prediction.slice(0, head) + prediction.slice(prediction.length - tail));
+  return { accepted_prediction_tokens: accepted, rejected_prediction_tokens: Math.max(0, estimateTokens(prediction) - accepted) };
 }
 
 function responseFormatType(body: unknown): unknown {

@@ -25,6 +25,9 @@ interface BenchResults {
   tokenEconomy: { searchReplaceTokens: number; wholeFileTokens: number; ratio: number };
   compileCheck: { files: number; checkMs: number; baselineMs: number; peakMB: number; checkedFiles: number; newErrors: number }[];
   diffAtSize: { unifiedDiffMs: number; computeHunksMs: number; hunks: number; changedLines: number; cardMs?: number; firstBatchMs?: number; allLinesMs?: number; renderError?: string };
+  rateLimitStorm: { files: number; adaptive: { filesLost: number; rateLimited: number; wallMs: number }; fixed: { filesLost: number; rateLimited: number; wallMs: number } };
+  promptPrefix: { workerPrompts: number; sharedPrefixRatio: { before: number; after: number }; billedUncachedWorkerTokens: { before: number; after: number; ratio: number } };
+  planStreaming: { files: number; wallRatio: number; overIdeal: number; firstDiffShareOfPlanCall: number; streaming: { wallMs: number; idealMs: number; firstDiffMs: number }; whole: { wallMs: number } };
 }
 
 function runSmoke(): Promise<BenchResults> {
@@ -89,6 +92,29 @@ describe('benchmark smoke run (bench/run.mjs --smoke)', function () {
     assertFigure(results.tokenEconomy.searchReplaceTokens, 'tokenEconomy.searchReplaceTokens');
     assertFigure(results.tokenEconomy.wholeFileTokens, 'tokenEconomy.wholeFileTokens');
     assert.ok(results.tokenEconomy.searchReplaceTokens < results.tokenEconomy.wholeFileTokens);
+  });
+
+  it('runs a 429 storm with the adaptive cap and with a fixed one; the adaptive run loses no file', () => {
+    assert.ok(results.rateLimitStorm.files > 0);
+    for (const mode of ['adaptive', 'fixed'] as const) {
+      for (const key of ['filesLost', 'rateLimited', 'wallMs'] as const) assertFigure(results.rateLimitStorm[mode][key], `rateLimitStorm.${mode}.${key}`);
+    }
+    assert.equal(results.rateLimitStorm.adaptive.filesLost, 0);
+  });
+
+  it('measures the shared prompt prefix and the billed uncached tokens, before and after', () => {
+    assert.ok(results.promptPrefix.workerPrompts > 0);
+    assertFigure(results.promptPrefix.sharedPrefixRatio.before, 'promptPrefix.sharedPrefixRatio.before');
+    assertFigure(results.promptPrefix.sharedPrefixRatio.after, 'promptPrefix.sharedPrefixRatio.after');
+    assert.ok(results.promptPrefix.sharedPrefixRatio.after > results.promptPrefix.sharedPrefixRatio.before);
+    for (const key of ['before', 'after', 'ratio'] as const) assertFigure(results.promptPrefix.billedUncachedWorkerTokens[key], `promptPrefix.billedUncachedWorkerTokens.${key}`);
+  });
+
+  it('runs the engine with and without plan streaming, against the streaming ideal', () => {
+    assert.ok(results.planStreaming.files > 0);
+    for (const key of ['wallRatio', 'overIdeal', 'firstDiffShareOfPlanCall'] as const) assertFigure(results.planStreaming[key], `planStreaming.${key}`);
+    for (const key of ['wallMs', 'idealMs', 'firstDiffMs'] as const) assertFigure(results.planStreaming.streaming[key], `planStreaming.streaming.${key}`);
+    assertFigure(results.planStreaming.whole.wallMs, 'planStreaming.whole.wallMs');
   });
 
   it('computes the review of a big change and renders it in the webview', () => {

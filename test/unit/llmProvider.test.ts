@@ -69,10 +69,11 @@ describe('OpenAI provider against the fake server', () => {
     await ask(metered.provider, { role: 'worker' });
 
     assert.deepEqual(first.usage, { promptTokens: 100, completionTokens: 7 });
+    const none = { cachedPromptTokens: 0, acceptedPredictionTokens: 0, rejectedPredictionTokens: 0 };
     assert.deepEqual(metered.usage(), {
-      planner: { requests: 1, promptTokens: 100, completionTokens: 7 },
-      worker: { requests: 2, promptTokens: 45, completionTokens: 5 },
-      verifier: { requests: 0, promptTokens: 0, completionTokens: 0 },
+      planner: { requests: 1, promptTokens: 100, completionTokens: 7, ...none },
+      worker: { requests: 2, promptTokens: 45, completionTokens: 5, ...none },
+      verifier: { requests: 0, promptTokens: 0, completionTokens: 0, ...none },
     });
     assert.equal(changes.length, 3);
     assert.equal(changes[0]?.worker.requests, 0);
@@ -82,7 +83,7 @@ describe('OpenAI provider against the fake server', () => {
     server.setScript(() => ({ status: 400 }));
     const metered = meterUsage(providerFor(server), () => undefined);
     await rejection(ask(metered.provider, { role: 'verifier' }));
-    assert.deepEqual(metered.usage().verifier, { requests: 1, promptTokens: 0, completionTokens: 0 });
+    assert.deepEqual(metered.usage().verifier, { requests: 1, promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0, acceptedPredictionTokens: 0, rejectedPredictionTokens: 0 });
   });
 
   it('sends json_schema as a strict response format under the given name', async () => {

@@ -71,7 +71,7 @@ describe('structured output', () => {
     assert.equal(format.type, 'json_schema');
     assert.equal(format.json_schema.name, 'plan');
     assert.equal(format.json_schema.strict, true);
-    assert.deepEqual(format.json_schema.schema.required, ['summary', 'changes', 'symbolRenames']);
+    assert.deepEqual(format.json_schema.schema.required, ['summary', 'symbolRenames', 'changes']);
     assert.equal(format.json_schema.schema.additionalProperties, false);
   });
 

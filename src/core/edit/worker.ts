@@ -85,7 +85,10 @@ type Attempt = { ok: true; text: string; summary: string } | { ok: false; reply:
 async function attempt(input: WorkerInput, format: WorkerFormat, messages: ChatMessage[], baseText: string | null): Promise<Attempt> {
   const common = { provider: input.provider, role: 'worker' as const, messages, signal: input.signal, ...(input.onDelta ? { onDelta: input.onDelta } : {}) };
   if (format === 'whole_file') {
-    const reply = await requestStructured({ ...common, schema: WholeFileReplySchema, schemaName: 'whole_file' });
+    // Most of a rewrite is the file as it is, so it is the prediction: the reply is JSON, so the file
+    // arrives escaped, after the schema's first key.
+    const prediction = baseText === null ? undefined : `{"content":${JSON.stringify(baseText)},"summary":"`;
+    const reply = await requestStructured({ ...common, schema: WholeFileReplySchema, schemaName: 'whole_file', ...(prediction !== undefined ? { prediction } : {}) });
     const text = keepFinalNewline(baseText, toModelText(reply.content));
     const problem = wholeFileProblem(baseText, text, input.change.description);
     return problem === undefined ? { ok: true, text, summary: reply.summary } : { ok: false, reply, problem };

@@ -5,13 +5,14 @@
 import { runConsistencyChecks } from '../verify/consistencyChecks';
 import type { ChatProvider } from '../llm/chatProvider';
 import { describeModelError } from '../llm/modelErrors';
+import { withRunContext } from '../llm/runContext';
 import { meterUsage } from '../llm/usageMeter';
 import { PlanRejectedError, planRefactor } from '../plan/planner';
 import type { UpstreamResult } from '../prompts';
 import { addSuggestedChange, offerSuggestions, visibleCandidates, type ExtendPlan } from './planGrowth';
-import { runDependencyGraph } from './scheduler';
+import { createGrowingGraph, runDependencyGraph, type GrowingGraph } from './scheduler';
 import type { Finding, Plan, PlannedChange } from '../schemas';
-import { RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
+import { describeUsage, RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
 import { verifyConsistency } from '../verify/verifier';
 import { runWorker, type WorkerInput, type WorkerResult } from '../edit/worker';
 import type { WorkspaceAccess } from '../workspace/workspace';
@@ -39,6 +40,10 @@ export interface EngineSettings {
   extendPlan: ExtendPlan;
   /** How many times (`auto`) the plan may grow in one run. */
   extendPlanRounds: number;
+  /** How long a run keeps re-queueing rate-limited (429) calls before their files fail. */
+  rateLimitDeadlineMs: number;
+  /** Start each planned change while the plan still streams, as soon as it can run. */
+  streamPlan: boolean;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -50,6 +55,8 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   compileCheckBudgetMs: 20_000,
   extendPlan: 'off',
   extendPlanRounds: 2,
+  rateLimitDeadlineMs: 600_000,
+  streamPlan: true,
 };
 
 export interface RefactorOptions {
@@ -87,7 +94,7 @@ export async function rerunFile(session: RefactorSession, id: string, options: R
     session.log('warn', `Cannot redo change ${id}: it is not part of this session's plan.`);
     return;
   }
-  const provider = meteredProvider(session, options.provider);
+  const provider = meteredProvider(session, options);
   const checker = startCompileChecker(options.checkRoot, session.files.map((f) => f.path));
   try {
     await runOneFile(session, options, provider, file);
@@ -116,7 +123,7 @@ export async function addSuggestion(session: RefactorSession, suggestionId: stri
     session.log('warn', `Cannot add ${suggestion.path}: the plan already has ${options.settings.maxFiles} files (maxFiles).`);
     return;
   }
-  const provider = meteredProvider(session, options.provider);
+  const provider = meteredProvider(session, options);
   const checker = startCompileChecker(options.checkRoot, session.files.map((f) => f.path));
   try {
     await runOneFile(session, options, provider, file);
@@ -138,7 +145,7 @@ async function verifyAfterRedo(session: RefactorSession, options: RefactorOption
 
 async function runSession(session: RefactorSession, options: RefactorOptions): Promise<void> {
   const { signal, settings } = options;
-  const provider = meteredProvider(session, options.provider);
+  const provider = meteredProvider(session, options);
   let checker: CompileChecker | undefined;
   try {
     // Start on a later tick, so whoever called startRefactor has subscribed before the first event.
@@ -153,22 +160,32 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     );
 
     session.setStage('planning');
-    const plan = await planRefactor({
-      request: options.request,
-      workspaceSummary: summary,
-      workspace: options.workspace,
-      provider,
-      maxFiles: settings.maxFiles,
-      signal,
-    });
+    const early = settings.streamPlan ? new EarlyStart(session, options, provider) : undefined;
+    let plan: Plan;
+    try {
+      plan = await planRefactor({
+        request: options.request,
+        workspaceSummary: summary,
+        workspace: options.workspace,
+        provider,
+        maxFiles: settings.maxFiles,
+        signal,
+        ...(early ? { onStreamedChange: (change: PlannedChange, partial: Plan) => early.start(change, partial), onStreamDiscarded: () => early.discard() } : {}),
+      });
+    } catch (error) {
+      await early?.discard();
+      throw error;
+    }
     session.plan = plan;
     session.timings.plannedAt = Date.now();
     // TypeScript loads and the baseline of the planned files and their importers builds on the
     // checker's thread while the workers wait on the model.
     checker = startCompileChecker(options.checkRoot, plan.changes.map((change) => change.path));
-    session.files = plan.changes.map(newFileState);
+    const graph = early?.graph;
+    const started = new Map(session.files.map((file) => [file.id, file]));
+    session.files = plan.changes.map((change) => started.get(change.id) ?? newFileState(change));
     session.emit({ type: 'plan', plan });
-    for (const file of session.files) session.emit({ type: 'file', file });
+    for (const file of session.files) if (!started.has(file.id)) session.emit({ type: 'file', file });
     if (plan.changes.length === 0) {
       session.log('info', 'The planner found nothing to change.');
       session.setStage('done');
@@ -176,7 +193,15 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     }
 
     session.setStage('working');
-    await runDependencyGraph(session.files, settings.concurrency, signal, (id) => runPlannedFile(session, options, provider, id));
+    if (graph) {
+      // Some changes started while the plan streamed; the rest join the same graph now.
+      const ids = new Set(plan.changes.map((change) => change.id));
+      for (const change of plan.changes) if (!started.has(change.id)) graph.add({ id: change.id, dependsOn: change.dependsOn }, ids);
+      graph.seal();
+      await graph.done;
+    } else {
+      await runDependencyGraph(session.files, settings.concurrency, signal, (id) => runPlannedFile(session, options, provider, id));
+    }
     session.timings.workersDoneAt = Date.now();
     signal.throwIfAborted();
 
@@ -201,6 +226,7 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
   } finally {
     checker?.dispose();
     session.timings.finishedAt = Date.now();
+    session.log('info', `Usage: ${describeUsage(session.usage) || 'no model calls'}.`);
   }
 }
 
@@ -221,6 +247,56 @@ function markCancelled(session: RefactorSession): void {
   }
   session.log('info', 'Cancelled; nothing was written.');
   session.setStage('cancelled');
+}
+
+/**
+ * Workers started while the plan streams: one growing dependency graph, fed change by change. Its
+ * calls run under a signal of their own as well as the user's, so that a plan that turns out invalid
+ * (or different from what was streamed) stops them: their results are dropped, nothing was written.
+ */
+class EarlyStart {
+  graph: GrowingGraph | undefined;
+  private readonly stop = new AbortController();
+  private readonly options: RefactorOptions;
+  private readonly userSignal: AbortSignal;
+
+  constructor(
+    private readonly session: RefactorSession,
+    options: RefactorOptions,
+    private readonly provider: ChatProvider,
+  ) {
+    this.userSignal = options.signal;
+    this.options = { ...options, signal: AbortSignal.any([options.signal, this.stop.signal]) };
+  }
+
+  start(change: PlannedChange, partial: Plan): void {
+    if (this.stop.signal.aborted) return;
+    if (!this.graph) {
+      this.session.log('info', `Starting workers while the plan streams (first: ${change.path}).`);
+      this.graph = createGrowingGraph(this.options.settings.concurrency, this.options.signal, (id) => runPlannedFile(this.session, this.options, this.provider, id));
+    }
+    // Workers read the plan as far as it has arrived (it grows in place) for their prompts.
+    this.session.plan = partial;
+    const file = newFileState(change);
+    this.session.files.push(file);
+    this.session.emit({ type: 'file', file });
+    this.graph.add({ id: change.id, dependsOn: change.dependsOn });
+  }
+
+  async discard(): Promise<void> {
+    const graph = this.graph;
+    if (!graph || this.stop.signal.aborted) return;
+    this.stop.abort();
+    graph.seal();
+    await graph.done;
+    this.graph = undefined;
+    // A user's cancel keeps the cards, marked cancelled like the rest of a cancelled run.
+    if (this.userSignal.aborted) return;
+    const cancelled = this.session.files.length;
+    this.session.files = [];
+    this.session.plan = undefined;
+    this.session.log('info', `The plan could not be used as it streamed; the ${cancelled} worker(s) started from it were stopped and their results dropped.`);
+  }
 }
 
 function newFileState(change: PlannedChange): FileChangeState {
@@ -487,10 +563,17 @@ function dedupe(findings: Finding[]): Finding[] {
 // ---------------------------------------------------------------------------------------------
 // Usage
 
-/** Wraps the provider so every call's tokens add to the session's running totals. */
-function meteredProvider(session: RefactorSession, provider: ChatProvider): ChatProvider {
+/**
+ * Wraps the provider so every call's tokens add to the session's running totals, and every call
+ * carries the run's rate-limit deadline, prompt-cache key and log.
+ */
+function meteredProvider(session: RefactorSession, options: RefactorOptions): ChatProvider {
   const base = session.usage;
-  const metered = meterUsage(provider, (usage) => session.setUsage(addUsage(base, usage)));
+  const inRun = withRunContext(options.provider, {
+    deadline: Date.now() + options.settings.rateLimitDeadlineMs,
+    log: (level, message) => session.log(level, message),
+  });
+  const metered = meterUsage(inRun, (usage) => session.setUsage(addUsage(base, usage)));
   return metered.provider;
 }
 
@@ -499,6 +582,9 @@ function addUsage(a: Usage, b: Usage): Usage {
     requests: x.requests + y.requests,
     promptTokens: x.promptTokens + y.promptTokens,
     completionTokens: x.completionTokens + y.completionTokens,
+    cachedPromptTokens: x.cachedPromptTokens + y.cachedPromptTokens,
+    acceptedPredictionTokens: x.acceptedPredictionTokens + y.acceptedPredictionTokens,
+    rejectedPredictionTokens: x.rejectedPredictionTokens + y.rejectedPredictionTokens,
   });
   return { planner: add(a.planner, b.planner), worker: add(a.worker, b.worker), verifier: add(a.verifier, b.verifier) };
 }

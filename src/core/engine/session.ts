@@ -6,7 +6,7 @@ import { toDisposable, type Disposable } from '../lifecycle';
 
 export type { FileStatus, SessionStage } from '../schemas';
 
-export { emptyUsage, type RoleUsage, type Usage } from '../llm/usage';
+export { describeUsage, emptyUsage, type RoleUsage, type Usage } from '../llm/usage';
 
 export interface FileChangeState {
   /** The plan's change id; stable for the session and used as the id the webview refers to. */

@@ -18,6 +18,17 @@ export interface ChatRequest {
   signal: AbortSignal;
   /** Streaming text as it arrives, for progress display. */
   onDelta?: (text: string) => void;
+  /**
+   * Epoch ms: a call the server rate-limits (429) waits and asks again until then, instead of failing
+   * after a fixed number of retries. Unset: the provider's own retry count applies.
+   */
+  deadline?: number;
+  /** Things the run's log should say about this call (rate limiting, the in-flight cap changing…). */
+  log?: (level: 'info' | 'warn', message: string) => void;
+  /** One key per run, so the server can route every call sharing the run's prompt prefix to its cache. */
+  cacheKey?: string;
+  /** What the reply will most likely be (the file as it is), for servers that accept predicted outputs. */
+  prediction?: string;
 }
 
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'refusal' | 'other';
@@ -26,8 +37,18 @@ export interface ChatResponse {
   text: string;
   finishReason: FinishReason;
   refusal?: string;
-  usage: { promptTokens: number; completionTokens: number };
+  usage: ChatUsage;
   model: string;
+}
+
+export interface ChatUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens the server read from its prefix cache (billed at a discount, no prefill time). */
+  cachedPromptTokens?: number;
+  /** Tokens of a predicted output the reply used, and those it did not (billed as completion). */
+  acceptedPredictionTokens?: number;
+  rejectedPredictionTokens?: number;
 }
 
 export interface ChatProvider {

@@ -1,12 +1,16 @@
 // The ChatProvider for OpenAI and OpenAI-compatible servers (Ollama, LM Studio, vLLM, llama.cpp…) and
 // Azure OpenAI, over the official `openai` client. On top of the client: always streaming (Node's fetch
 // gives up after 300 s without headers, a stream sends them at once), an idle timeout while the body
-// streams, retries that a cancel can interrupt (retryPolicy), usage estimates, finish-reason mapping,
-// detection of servers that cannot do json_schema, and errors worded for the user.
+// streams, retries that a cancel can interrupt (retryPolicy), one adaptive in-flight cap per model
+// shared by every call (adaptiveLimiter), rate-limited calls that wait their turn until the run's
+// deadline, prompt-cache keys and predicted outputs where the endpoint is OpenAI's own, usage (cached
+// and predicted tokens included) or estimates, finish-reason mapping, detection of servers that cannot
+// do json_schema or predictions, and errors worded for the user.
 import OpenAI, { APIError, AzureOpenAI } from 'openai';
-import { StructuredOutputUnsupportedError, type ChatProvider, type ChatRequest, type ChatResponse, type FinishReason, type ModelRole } from './chatProvider';
+import { AdaptiveLimiter, describeCap, type LimiterChange, type Permit } from './adaptiveLimiter';
+import { StructuredOutputUnsupportedError, type ChatProvider, type ChatRequest, type ChatResponse, type ChatUsage, type FinishReason, type ModelRole } from './chatProvider';
 import { ModelRequestError, rememberSecretForRedaction, toModelRequestError, type ModelCallContext } from './modelErrors';
-import { abortReason, retryDecision, sleepUnlessAborted } from './retryPolicy';
+import { abortReason, rateLimitWaitMs, retryDecision, sleepUnlessAborted } from './retryPolicy';
 import { estimateTokens } from './tokenEstimate';
 
 export interface OpenAIProviderOptions {
@@ -17,6 +21,28 @@ export interface OpenAIProviderOptions {
   maxRetries: number;
   /** Set for Azure OpenAI: `baseURL` is then the resource endpoint and each model name a deployment. */
   azureApiVersion?: string;
+  /**
+   * Send whole-file rewrites with the current file as a predicted output (`prediction`). Default: on
+   * for OpenAI's own API, off elsewhere (most compatible servers reject or ignore the field).
+   */
+  predictedOutputs?: boolean;
+  /** Send a `prompt_cache_key` per run. Default: on for OpenAI's own API, off elsewhere. */
+  promptCacheKey?: boolean;
+  /**
+   * The shared adaptive in-flight cap (default on). Off, every call goes out at once and a 429 only
+   * waits out its own retries: the behaviour the benchmark compares against.
+   */
+  adaptiveConcurrency?: boolean;
+}
+
+/** What the provider learns about its endpoint while it runs; shared by all its calls. */
+interface EndpointState {
+  adaptive: boolean;
+  /** One limiter per model: rate limits are per model at OpenAI and per server elsewhere. */
+  limiters: Map<string, AdaptiveLimiter>;
+  predictedOutputs: boolean;
+  /** `prompt_cache_key` is OpenAI's own field; compatible servers may reject unknown ones. */
+  cacheKeys: boolean;
 }
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -58,7 +84,9 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvid
   const server = displayURL(baseURL);
   // Official endpoints know max_completion_tokens (and reasoning models refuse max_tokens); many
   // local servers only know max_tokens.
-  const officialEndpoint = azure || /^https:\/\/api\.openai\.com\//.test(`${baseURL}/`);
+  const openAIItself = !azure && /^https:\/\/api\.openai\.com\//.test(`${baseURL}/`);
+  const officialEndpoint = azure || openAIItself;
+  const state: EndpointState = { adaptive: options.adaptiveConcurrency ?? true, limiters: new Map(), predictedOutputs: options.predictedOutputs ?? openAIItself, cacheKeys: options.promptCacheKey ?? openAIItself };
 
   // Retries are ours (see retryPolicy): the client's own sleep between retries ignores cancellation.
   // The base URL is always explicit so that an OPENAI_BASE_URL in the environment cannot redirect us.
@@ -70,7 +98,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvid
   return {
     description: `${azure ? 'azure-openai' : officialEndpoint ? 'openai' : 'openai-compatible'} ${server}`,
     complete: (request) =>
-      complete(client, request, {
+      complete(client, request, state, {
         server,
         model: options.models[request.role],
         timeoutMs: options.timeoutMs,
@@ -84,9 +112,21 @@ interface CallSettings extends Omit<ModelCallContext, 'retries'> {
   maxTokensParameter: 'max_tokens' | 'max_completion_tokens';
 }
 
-async function complete(client: OpenAI, request: ChatRequest, settings: CallSettings): Promise<ChatResponse> {
+async function complete(client: OpenAI, request: ChatRequest, state: EndpointState, settings: CallSettings): Promise<ChatResponse> {
   request.signal.throwIfAborted();
-  const controller = new AbortController();
+  let limiter = state.limiters.get(settings.model);
+  if (!limiter) {
+    limiter = new AdaptiveLimiter();
+    state.limiters.set(settings.model, limiter);
+  }
+  const reportCap = (change: LimiterChange | undefined): void => {
+    if (!change) return;
+    const rising = change.to === undefined || (change.from !== undefined && change.to > change.from);
+    request.log?.(rising ? 'info' : 'warn', `${settings.server} (${settings.model}): in-flight cap ${describeCap(change.from)} → ${describeCap(change.to)}: ${change.reason}.`);
+  };
+  // One controller per attempt: the client leaves a listener on the signal of each request it sends, and
+  // a rate-limited call may be sent many times before the run's deadline.
+  let controller = new AbortController();
   const forwardAbort = (): void => controller.abort(request.signal.reason);
   request.signal.addEventListener('abort', forwardAbort, { once: true });
 
@@ -102,6 +142,7 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
     }, settings.timeoutMs);
   };
 
+  const promptEstimate = estimateTokens(request.messages.map((message) => message.content).join('\n'));
   const params: OpenAI.Chat.ChatCompletionCreateParamsStreaming = {
     model: settings.model,
     messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
@@ -111,24 +152,55 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
     ...(request.jsonSchema
       ? { response_format: { type: 'json_schema', json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } }
       : {}),
+    ...(state.cacheKeys && request.cacheKey !== undefined ? { prompt_cache_key: request.cacheKey } : {}),
+    ...(state.predictedOutputs && request.prediction !== undefined ? { prediction: { type: 'content', content: request.prediction } } : {}),
   };
 
   let text = '';
   let refusal = '';
   let finish: string | null | undefined;
-  let usage: { promptTokens: number; completionTokens: number } | undefined;
+  let usage: ChatUsage | undefined;
   let model = settings.model;
   let retries = 0;
+  let rateLimitWaits = 0;
+  let attempts = 0;
+  let permit: Permit | undefined;
+  let streamed = false;
   try {
     let stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>;
     for (;;) {
+      permit = state.adaptive ? await limiter.acquire(promptEstimate, request.signal) : undefined;
+      if (attempts++ > 0) controller = new AbortController();
+      if (request.signal.aborted) controller.abort(request.signal.reason);
       try {
         const { data, response } = await client.chat.completions.create(params, { signal: controller.signal }).withResponse();
+        limiter.observeHeaders(response.headers);
         rejectHtmlPage(response, settings);
         stream = data;
         break;
       } catch (error) {
+        const rateLimited = error instanceof APIError && error.status === 429;
+        // APIError types its headers loosely; a 429 from the server carries a Headers object.
+        if (error instanceof APIError && error.headers) limiter.observeHeaders(error.headers as { get(name: string): string | null });
+        reportCap(permit?.release(rateLimited ? 'rate-limited' : 'other'));
+        permit = undefined;
         if (request.signal.aborted) throw error;
+        if (params.prediction && rejectsPrediction(error)) {
+          // Remembered for the provider's lifetime (the run), like a server without json_schema.
+          state.predictedOutputs = false;
+          delete params.prediction;
+          request.log?.('info', `${settings.server} does not accept predicted outputs; calls go without them from now on.`);
+          continue;
+        }
+        const wait = request.deadline !== undefined ? rateLimitWaitMs(error, rateLimitWaits) : undefined;
+        if (wait !== undefined && request.deadline !== undefined) {
+          if (Date.now() + wait > request.deadline) throw rateLimitedPastDeadline(error, settings, rateLimitWaits);
+          // Not a retry that counts: the call goes back in line, behind the limiter, until the deadline.
+          rateLimitWaits++;
+          request.log?.('info', `${settings.server} rate-limited a ${request.role} call (429); it waits ${formatWait(wait)} and goes back in line.`);
+          await sleepUnlessAborted(wait, request.signal);
+          continue;
+        }
         const decision = retryDecision(error, retries, settings.maxRetries);
         if (!decision.retry) throw error;
         retries++;
@@ -139,7 +211,7 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
     for await (const chunk of stream) {
       armIdleTimer();
       if (chunk.model) model = chunk.model;
-      if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+      if (chunk.usage) usage = usageOf(chunk.usage);
       const choice = chunk.choices[0];
       if (!choice) continue;
       const delta = choice.delta;
@@ -156,6 +228,7 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
     // The client's stream ends quietly (no throw) when its request is aborted, so look at why it ended.
     if (request.signal.aborted) throw abortReason(request.signal);
     if (timedOut) throw new ModelTimeout();
+    streamed = true;
   } catch (error) {
     if (request.signal.aborted) throw abortReason(request.signal);
     if (request.jsonSchema && rejectsStructuredOutput(error)) {
@@ -165,6 +238,7 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
   } finally {
     clearTimeout(idleTimer);
     request.signal.removeEventListener('abort', forwardAbort);
+    reportCap(permit?.release(streamed ? 'ok' : 'other'));
   }
 
   return {
@@ -178,6 +252,37 @@ async function complete(client: OpenAI, request: ChatRequest, settings: CallSett
     },
     model,
   };
+}
+
+function usageOf(raw: OpenAI.Completions.CompletionUsage): ChatUsage {
+  const cached = raw.prompt_tokens_details?.cached_tokens;
+  const accepted = raw.completion_tokens_details?.accepted_prediction_tokens;
+  const rejected = raw.completion_tokens_details?.rejected_prediction_tokens;
+  return {
+    promptTokens: raw.prompt_tokens,
+    completionTokens: raw.completion_tokens,
+    ...(typeof cached === 'number' ? { cachedPromptTokens: cached } : {}),
+    ...(typeof accepted === 'number' ? { acceptedPredictionTokens: accepted } : {}),
+    ...(typeof rejected === 'number' ? { rejectedPredictionTokens: rejected } : {}),
+  };
+}
+
+function rateLimitedPastDeadline(error: unknown, settings: CallSettings, waits: number): ModelRequestError {
+  return new ModelRequestError(
+    'rate-limited',
+    `${settings.server} was still rate-limiting requests (429) after ${waits} ${waits === 1 ? 'wait' : 'waits'}, and waiting again would pass the run's rate-limit deadline: lower the concurrency, raise the deadline, or check your quota.`,
+    { status: 429, cause: error },
+  );
+}
+
+function formatWait(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A server that does not know predicted outputs answers 400/422 naming the field. */
+function rejectsPrediction(error: unknown): boolean {
+  if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return false;
+  return /prediction/i.test(`${error.message} ${error.param ?? ''} ${safeStringify(error.error)}`);
 }
 
 /**

@@ -33,6 +33,19 @@ export function retryDecision(error: unknown, retriesDone: number, maxRetries: n
   return NO_RETRY;
 }
 
+/**
+ * For a 429 that waiting can cure (not an exhausted quota, not "do not retry"): how long to wait
+ * before asking again, as the server asked or with backoff. Undefined for any other error. Unlike
+ * `retryDecision` this has no retry count: the caller bounds the waiting with a run deadline.
+ */
+export function rateLimitWaitMs(error: unknown, waitsDone: number): number | undefined {
+  if (!(error instanceof APIError) || error.status !== 429) return undefined;
+  const headers = error.headers as Headers | undefined;
+  if (headers?.get('x-should-retry') === 'false' || error.code === 'insufficient_quota') return undefined;
+  const requested = requestedWaitMs(headers);
+  return requested === undefined ? backoffMs(waitsDone) : Math.max(0, requested);
+}
+
 function requestedWaitMs(headers: Headers | undefined): number | undefined {
   const milliseconds = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
   if (!Number.isNaN(milliseconds)) return milliseconds;

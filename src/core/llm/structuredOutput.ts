@@ -18,6 +18,10 @@ export interface StructuredRequest<T> {
   signal: AbortSignal;
   onDelta?: (text: string) => void;
   maxOutputTokens?: number;
+  /** The reply text this call most likely gets (predicted outputs, where the provider sends them). */
+  prediction?: string;
+  /** Called before each attempt (1, then 2 for the repair round), e.g. to reset a streaming parser. */
+  onAttempt?: (attempt: number) => void | Promise<void>;
 }
 
 /** The model's reply could not be used, even after the repair round. The message is for the user. */
@@ -44,6 +48,7 @@ export async function requestStructured<T>(request: StructuredRequest<T>): Promi
   let messages = request.messages;
   let problem = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
+    await request.onAttempt?.(attempt);
     const response = await askBounded(request, messages);
     const outcome = interpret(response, request.schema, request.role);
     if (outcome.ok) return outcome.value;
@@ -97,6 +102,7 @@ async function ask<T>(request: StructuredRequest<T>, messages: ChatMessage[]): P
     signal: request.signal,
     ...(request.onDelta ? { onDelta: request.onDelta } : {}),
     ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
+    ...(request.prediction !== undefined ? { prediction: request.prediction } : {}),
   };
   if (schemas.strict && !promptedJsonOnly.has(backend)) {
     try {

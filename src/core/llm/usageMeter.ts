@@ -31,6 +31,9 @@ export function meterUsage(provider: ChatProvider, onChange: (usage: Usage) => v
       counts.requests++;
       counts.promptTokens += response.usage.promptTokens;
       counts.completionTokens += response.usage.completionTokens;
+      counts.cachedPromptTokens += response.usage.cachedPromptTokens ?? 0;
+      counts.acceptedPredictionTokens += response.usage.acceptedPredictionTokens ?? 0;
+      counts.rejectedPredictionTokens += response.usage.rejectedPredictionTokens ?? 0;
       notify();
       return response;
     },

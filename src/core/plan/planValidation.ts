@@ -74,7 +74,7 @@ export async function validatePlan(plan: Plan, context: PlanValidationContext): 
 }
 
 /** Free text a model may blow up to megabytes, which would then ride along in every later prompt. */
-function sizeProblems(plan: Plan): string[] {
+export function sizeProblems(plan: Plan): string[] {
   const problems: string[] = [];
   if (plan.summary.length > MAX_SUMMARY_CHARS) {
     problems.push(`The summary is ${plan.summary.length.toLocaleString('en-US')} characters long; keep it to one or two sentences (at most ${MAX_SUMMARY_CHARS.toLocaleString('en-US')}).`);

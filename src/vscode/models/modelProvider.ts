@@ -35,6 +35,7 @@ export async function createModelProvider(settings: ProviderSettings, secrets: v
       timeoutMs: settings.timeoutMs,
       maxRetries: MAX_RETRIES,
       ...(settings.azureApiVersion ? { azureApiVersion: settings.azureApiVersion } : {}),
+      ...(settings.predictedOutputs !== 'auto' ? { predictedOutputs: settings.predictedOutputs === 'on' } : {}),
     });
   } catch (error) {
     throw new UserFacingError(error instanceof Error ? error.message : String(error), openSettings);

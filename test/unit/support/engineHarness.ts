@@ -73,8 +73,9 @@ export function change(id: string, filePath: string, description: string, extra:
   return { id, path: filePath, action: 'modify', description, specialist: 'rename', dependsOn: [], ...extra };
 }
 
+/** In the schema's key order, as a strict json_schema reply sends it: summary and renames first. */
 export function plan(changes: PlannedChange[], symbolRenames: Plan['symbolRenames'] = []): Plan {
-  return { summary: 'Test plan', changes, symbolRenames };
+  return { summary: 'Test plan', symbolRenames, changes };
 }
 
 /** The user message of a request (where the engine puts the request, the file and its content). */
