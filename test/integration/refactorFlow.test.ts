@@ -344,11 +344,11 @@ describe('Refactor Across Files in the extension host', function () {
   });
 
   it('opens every proposal in the multi-file diff editor, which follows a re-run', async () => {
-    const at = await makeFixture({ 'm1.ts': 'one\n', 'm2.ts': 'two\n' });
+    const at = await makeFixture({ 'm1.txt': 'one\n', 'm2.txt': 'two\n' });
     let version = 1;
     flow.server.setScript((request) => {
-      if (request.schemaName === 'plan') return json(planOf([{ path: at('m1.ts'), action: 'modify' }, { path: at('m2.ts'), action: 'modify' }]));
-      if (request.schemaName === 'whole_file') return json({ content: `${workerFile(request) === at('m1.ts') ? 'ONE' : 'TWO'} v${version}\n`, summary: 'changed' });
+      if (request.schemaName === 'plan') return json(planOf([{ path: at('m1.txt'), action: 'modify' }, { path: at('m2.txt'), action: 'modify' }]));
+      if (request.schemaName === 'whole_file') return json({ content: `${workerFile(request) === at('m1.txt') ? 'ONE' : 'TWO'} v${version}\n`, summary: 'changed' });
       return json({ findings: [] });
     });
     const review = await run('Shout the words');
@@ -358,23 +358,24 @@ describe('Refactor Across Files in the extension host', function () {
     await waitFor('the multi-file diff editor', () => (tab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((candidate) => candidate.label.startsWith(title))) !== undefined);
     assert.equal(tab?.label, `${title} (2 files)`, 'VS Code counts the entries in the title');
     // Its entries are the review's documents: a re-run changes what they serve.
-    const proposed = vscode.Uri.from({ scheme: 'refactor-review', path: `/${review.reviewId}/proposed/${idOf(review, at('m1.ts'))}/${at('m1.ts')}` });
+    const proposed = vscode.Uri.from({ scheme: 'refactor-review', path: `/${review.reviewId}/proposed/${idOf(review, at('m1.txt'))}/${at('m1.txt')}` });
     assert.equal((await vscode.workspace.openTextDocument(proposed)).getText(), 'ONE v1\n');
     version = 2;
-    await send({ type: 'rerun', id: idOf(review, at('m1.ts')) });
+    await send({ type: 'rerun', id: idOf(review, at('m1.txt')) });
     await waitFor('the re-run proposal in the document', async () => (await vscode.workspace.openTextDocument(proposed)).getText() === 'ONE v2\n');
   });
 
   it('heads the settled review with its synthesis and copies it as the commit message, covering what the user kept', async () => {
-    const at = await makeFixture({ 'k1.ts': 'one\n', 'k2.ts': 'two\n' });
-    flow.server.setScript(modelScript([{ path: at('k1.ts'), action: 'modify', proposed: 'ONE\n' }, { path: at('k2.ts'), action: 'modify', proposed: 'TWO\n' }]));
+    // Plain text, so the compile check has nothing to say about the proposals.
+    const at = await makeFixture({ 'k1.txt': 'one\n', 'k2.txt': 'two\n' });
+    flow.server.setScript(modelScript([{ path: at('k1.txt'), action: 'modify', proposed: 'ONE\n' }, { path: at('k2.txt'), action: 'modify', proposed: 'TWO\n' }]));
     const review = await run('Shout both words');
-    assert.match(review.sessionView().synthesis ?? '', /^Test plan\n\nRequested: Shout both words\n\nChanges:\n- .*k1\.ts: changed\n- .*k2\.ts: changed\n$/);
-    await send({ type: 'setFileDecision', id: idOf(review, at('k1.ts')), decision: 'accepted' });
-    await send({ type: 'setFileDecision', id: idOf(review, at('k2.ts')), decision: 'rejected' });
+    assert.match(review.sessionView().synthesis ?? '', /^Test plan\n\nRequested: Shout both words\n\nChanges:\n- .*k1\.txt: changed\n- .*k2\.txt: changed\n$/);
+    await send({ type: 'setFileDecision', id: idOf(review, at('k1.txt')), decision: 'accepted' });
+    await send({ type: 'setFileDecision', id: idOf(review, at('k2.txt')), decision: 'rejected' });
     await send({ type: 'copyCommitMessage' });
     const copied = await vscode.env.clipboard.readText();
-    assert.equal(copied, `Test plan\n\nRequested: Shout both words\n\nChanges:\n- ${at('k1.ts')}: changed\n\nLeft out in review:\n- ${at('k2.ts')}\n`);
+    assert.equal(copied, `Test plan\n\nRequested: Shout both words\n\nChanges:\n- ${at('k1.txt')}: changed\n\nLeft out in review:\n- ${at('k2.txt')}\n`);
   });
 
   it('drops webview messages with unknown ids or unexpected fields', async () => {

@@ -28,6 +28,21 @@ describe('compile check: new diagnostics only', () => {
     assert.deepEqual(newDiagnostics(old, proposed).map((d) => `${d.path}:${d.line}`), ['a.ts:12', 'b.ts:1']);
   });
 
+  it('an error the file already had is not new because a rename changed the name it quotes', () => {
+    const old = [
+      { path: 'a.ts', code: 'TS2339', message: "Property 'size' does not exist on type 'UserStore'." },
+      { path: 'a.ts', code: 'TS2339', message: "Property 'size' does not exist on type 'UserStore'." },
+    ];
+    const proposed = [
+      { path: 'a.ts', code: 'TS2339', message: "Property 'size' does not exist on type 'AccountRepository'.", line: 3 },
+      { path: 'a.ts', code: 'TS2339', message: "Property 'size' does not exist on type 'AccountRepository'.", line: 7 },
+      // A third copy, and an error of another wording, are new all the same.
+      { path: 'a.ts', code: 'TS2339', message: "Property 'count' does not exist on type 'AccountRepository'.", line: 9 },
+      { path: 'a.ts', code: 'TS2304', message: "Cannot find name 'AccountRepository'.", line: 11 },
+    ];
+    assert.deepEqual(newDiagnostics(old, proposed).map((d) => `${d.path}:${d.line}`), ['a.ts:9', 'a.ts:11']);
+  });
+
   it('JSON: strict for package.json, JSONC for tsconfig, only new errors', () => {
     assert.equal(jsonProblems('tsconfig.json', shop['tsconfig.json'] ?? '').length, 0, 'comments and a trailing comma are fine in tsconfig');
     assert.ok(jsonProblems('package.json', '{ "a": 1, }').length > 0, 'a trailing comma is not fine in package.json');

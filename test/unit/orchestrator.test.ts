@@ -144,7 +144,13 @@ describe('orchestrator (end to end against the fake server)', function () {
         },
       }));
       const { session, done } = runEngine(server, root, 'Rename UserStore', settings);
+      const logged: string[] = [];
+      session.onEvent((event) => {
+        if (event.type === 'log') logged.push(event.message);
+      });
       await done;
+      assert.ok(logged.includes('src/store.ts: search/replace edits refused: 1 no-match.'), logged.join('\n'));
+      assert.ok(logged.includes('Search/replace edits refused in this run: 1 no-match.'), logged.join('\n'));
       const store = workerRequests(server, 'src/store.ts');
       assert.equal(store.length, 2);
       assert.equal(store[0]?.schemaName, 'search_replace');
@@ -152,6 +158,8 @@ describe('orchestrator (end to end against the fake server)', function () {
       assert.equal(session.file('c1')?.status, 'proposed');
       assert.equal(session.file('c1')?.proposed, renamed(storeTs));
       assert.equal(session.file('c2')?.proposed, renamed(appTs));
+      // The refused edit is counted by kind, for the file and for the run.
+      assert.deepEqual(session.editErrors, { 'no-match': 1 });
     });
 
     it('fails only that file when the retry does not match either; the others are proposed', async () => {

@@ -68,9 +68,10 @@ describe('runWorker', function () {
       summary: 's',
     }));
     const result = await runWorker(input(change('c1', 'repeat.ts', 'change the second marker'), { searchReplaceMinLines: 1 }));
-    const system = server.requests[0]?.messages.find((m) => m.role === 'system')?.content ?? '';
-    assert.match(system.replace(/\s+/g, ' '), /List the edits in file order, top to bottom/);
-    assert.match(system.replace(/\s+/g, ' '), /first match after the previous edit/);
+    // The format rules are part of the worker's own section, after the prefix every worker shares.
+    const prompt = (server.requests[0]?.messages ?? []).map((m) => m.content).join('\n');
+    assert.match(prompt.replace(/\s+/g, ' '), /List the edits in file order, top to bottom/);
+    assert.match(prompt.replace(/\s+/g, ' '), /first match after the previous edit/);
     assert.ok(result.ok, JSON.stringify(result));
     const lines = (result.proposed ?? '').split('\n');
     assert.deepEqual(lines.slice(0, 6), ['export const head = 1;', 'export const marker = 0;', 'export const y = 3;', 'export const marker = 1;', 'export const y = 2;', 'export const marker = 0;']);

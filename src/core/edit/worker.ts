@@ -34,7 +34,7 @@ export interface WorkerInput {
 }
 
 export type WorkerResult =
-  | { ok: true; original: string | null; proposed: string | null; diff: string; summary: string; retried: boolean }
+  | { ok: true; original: string | null; proposed: string | null; diff: string; summary: string; retried: boolean; /** Why a first reply's edits failed before the retry succeeded. */ editErrors?: SearchReplaceErrorKind[] }
   | { ok: false; original: string | null; error: string; /** Why the last reply's search/replace edits failed, when they did. */ editErrors?: SearchReplaceErrorKind[] };
 
 const NEW_FILE_FORMAT: TextFormat = { eol: '\n', bom: false };
@@ -68,9 +68,12 @@ export async function runWorker(input: WorkerInput): Promise<WorkerResult> {
     outcome = await attempt(input, format, messages, baseText);
     if (!outcome.ok) {
       input.signal.throwIfAborted();
+      const firstErrors = outcome.editErrors ?? [];
       outcome = await attempt(input, format, buildWorkerRetryMessages(messages, outcome.reply, outcome.problem), baseText);
-      if (!outcome.ok) return { ok: false, original, error: `after one retry: ${outcome.problem}`, ...(outcome.editErrors ? { editErrors: outcome.editErrors } : {}) };
-      return finish(change.path, original, outcome, true);
+      // Every refused edit of both replies is counted, so the log says how often models miss.
+      const editErrors = [...firstErrors, ...(outcome.ok ? [] : (outcome.editErrors ?? []))];
+      if (!outcome.ok) return { ok: false, original, error: `after one retry: ${outcome.problem}`, ...(editErrors.length > 0 ? { editErrors } : {}) };
+      return { ...finish(change.path, original, outcome, true), ...(editErrors.length > 0 ? { editErrors } : {}) } as WorkerResult;
     }
   } catch (error) {
     // Cancellation is not this file's failure: let the orchestrator mark the run cancelled.

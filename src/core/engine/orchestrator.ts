@@ -15,6 +15,7 @@ import type { Finding, Plan, PlannedChange } from '../schemas';
 import { describeUsage, RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
 import { verifyConsistency } from '../verify/verifier';
 import { runWorker, type WorkerInput, type WorkerResult } from '../edit/worker';
+import type { SearchReplaceErrorKind } from '../edit/searchReplace';
 import type { WorkspaceAccess } from '../workspace/workspace';
 import { buildWorkspaceSummary } from '../plan/workspaceSummary';
 import { checkProposals } from '../verify/compileCheck/checkProposals';
@@ -227,6 +228,7 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     checker?.dispose();
     session.timings.finishedAt = Date.now();
     session.log('info', `Usage: ${describeUsage(session.usage) || 'no model calls'}.`);
+    if (Object.keys(session.editErrors).length > 0) session.log('info', `Search/replace edits refused in this run: ${describeEditErrors(session.editErrors)}.`);
   }
 }
 
@@ -366,6 +368,10 @@ function workerInput(session: RefactorSession, options: RefactorOptions, provide
 
 function landResult(session: RefactorSession, file: FileChangeState, result: WorkerResult, revision: boolean): 'ok' | 'failed' {
   const timings = { ...file.timings, finishedAt: Date.now() };
+  if (result.editErrors && result.editErrors.length > 0) {
+    for (const kind of result.editErrors) session.editErrors[kind] = (session.editErrors[kind] ?? 0) + 1;
+    session.log('info', `${file.path}: search/replace edits refused: ${describeEditErrors(countKinds(result.editErrors))}.`);
+  }
   if (!result.ok) {
     if (revision) {
       // The earlier proposal is still valid; a failed revision only means its findings stay open.
@@ -587,4 +593,18 @@ function addUsage(a: Usage, b: Usage): Usage {
     rejectedPredictionTokens: x.rejectedPredictionTokens + y.rejectedPredictionTokens,
   });
   return { planner: add(a.planner, b.planner), worker: add(a.worker, b.worker), verifier: add(a.verifier, b.verifier) };
+}
+
+function countKinds(kinds: readonly SearchReplaceErrorKind[]): Partial<Record<SearchReplaceErrorKind, number>> {
+  const counts: Partial<Record<SearchReplaceErrorKind, number>> = {};
+  for (const kind of kinds) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+/** "2 ambiguous, 1 no-match", in a fixed order so logs compare. */
+function describeEditErrors(counts: Partial<Record<SearchReplaceErrorKind, number>>): string {
+  return (['no-match', 'ambiguous', 'empty-search', 'no-change'] as const)
+    .filter((kind) => (counts[kind] ?? 0) > 0)
+    .map((kind) => `${counts[kind] ?? 0} ${kind}`)
+    .join(', ');
 }

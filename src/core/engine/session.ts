@@ -2,6 +2,7 @@
 // webview renders it; both subscribe to its events rather than polling.
 import type { ChangeAction, FileStatus, Finding, Plan, SessionStage, Specialist } from '../schemas';
 import { emptyUsage, type Usage } from '../llm/usage';
+import type { SearchReplaceErrorKind } from '../edit/searchReplace';
 import { toDisposable, type Disposable } from '../lifecycle';
 
 export type { FileStatus, SessionStage } from '../schemas';
@@ -76,6 +77,8 @@ export class RefactorSession {
   plan?: Plan;
   files: FileChangeState[] = [];
   findings: Finding[] = [];
+  /** Search/replace edits the run refused, by kind (no-match, ambiguous…): how often the models missed. */
+  editErrors: Partial<Record<SearchReplaceErrorKind, number>> = {};
   usage: Usage = emptyUsage();
   compileCheck?: CompileCheckSummary;
   suggestions: PlanSuggestion[] = [];

@@ -180,7 +180,7 @@ describe('robustness: model output (workers, through the CLI)', function () {
     const observed = `exit ${String(outcome.run.code)}; ${outcome.workerRequestsFor('src/big.ts')} worker request(s) for src/big.ts; "new UserStore()" left ${count(after, 'new UserStore()')}, "new AccountRepository()" ${count(after, 'new AccountRepository()')}; ${diskSummaryOf(outcome)}`;
     recordCase({ area: AREA, case: 'worker: a one-line search block occurring 17 times, repeated once per occurrence', expected: 'Each of the 17 occurrences is replaced, in file order, with no retry; both files written.', fixed: 'ambiguous blocks are placed by file order (was: refused as ambiguous, then the file failed)' }, observed, () => {
       assert.equal(outcome.run.code, 0, outcome.run.stderr);
-      assert.equal(outcome.workerRequestsFor('src/big.ts'), 1);
+      assert.equal(outcome.workerRequestsFor('src/big.ts'), 1, outcome.run.stderr);
       assert.equal(after, renamed(repeatedTs));
       assert.deepEqual(outcome.changed, ['src/big.ts', 'src/store.ts']);
     });
