@@ -12,7 +12,7 @@ import type { UpstreamResult } from '../prompts';
 import { addSuggestedChange, offerSuggestions, visibleCandidates, type ExtendPlan } from './planGrowth';
 import { createGrowingGraph, runDependencyGraph, type GrowingGraph } from './scheduler';
 import type { Finding, Plan, PlannedChange } from '../schemas';
-import { describeUsage, RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
+import { describeUsage, newFileState, RefactorSession, type FileChangeState, type RoleUsage, type Usage } from './session';
 import { verifyConsistency } from '../verify/verifier';
 import { runWorker, type WorkerInput, type WorkerResult } from '../edit/worker';
 import type { SearchReplaceErrorKind } from '../edit/searchReplace';
@@ -301,23 +301,6 @@ class EarlyStart {
   }
 }
 
-function newFileState(change: PlannedChange): FileChangeState {
-  return {
-    id: change.id,
-    path: change.path,
-    action: change.action,
-    description: change.description,
-    specialist: change.specialist,
-    dependsOn: [...change.dependsOn],
-    status: 'queued',
-    original: null,
-    proposed: null,
-    diff: '',
-    revisions: 0,
-    findings: [],
-    timings: {},
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Workers

@@ -5,7 +5,7 @@
 // Whether that happens on its own, after the user's click, or not at all is `extendPlan`.
 import { checkRelativePath, isSecretPath } from '../workspace/paths';
 import type { Finding, PlannedChange } from '../schemas';
-import type { FileChangeState, PlanSuggestion, RefactorSession } from './session';
+import { newFileState, type FileChangeState, type PlanSuggestion, type RefactorSession } from './session';
 import type { WorkspaceAccess } from '../workspace/workspace';
 
 export type ExtendPlan = 'ask' | 'auto' | 'off';
@@ -77,22 +77,7 @@ export function addSuggestedChange(session: RefactorSession, suggestion: PlanSug
     dependsOn: upstream.slice(0, 10).map((file) => file.id),
   };
   plan.changes.push(change);
-  const file: FileChangeState = {
-    id: change.id,
-    path: change.path,
-    action: change.action,
-    description: change.description,
-    specialist: change.specialist,
-    dependsOn: [...change.dependsOn],
-    status: 'queued',
-    original: null,
-    proposed: null,
-    diff: '',
-    revisions: 0,
-    findings: [],
-    timings: {},
-    addedBecause: suggestion.reason,
-  };
+  const file: FileChangeState = { ...newFileState(change), addedBecause: suggestion.reason };
   session.files.push(file);
   session.setSuggestions(session.suggestions.filter((s) => s.path !== suggestion.path));
   session.emit({ type: 'plan', plan });

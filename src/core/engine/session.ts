@@ -1,6 +1,6 @@
 // The state of one refactoring run, observable while it runs. The CLI prints from it, the review
 // webview renders it; both subscribe to its events rather than polling.
-import type { ChangeAction, FileStatus, Finding, Plan, SessionStage, Specialist } from '../schemas';
+import type { ChangeAction, FileStatus, Finding, Plan, PlannedChange, SessionStage, Specialist } from '../schemas';
 import { emptyUsage, type Usage } from '../llm/usage';
 import type { SearchReplaceErrorKind } from '../edit/searchReplace';
 import { toDisposable, type Disposable } from '../lifecycle';
@@ -168,4 +168,23 @@ export class RefactorSession {
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.emit({ type: 'log', level, message });
   }
+}
+
+/** A planned change's state before its worker runs. */
+export function newFileState(change: PlannedChange): FileChangeState {
+  return {
+    id: change.id,
+    path: change.path,
+    action: change.action,
+    description: change.description,
+    specialist: change.specialist,
+    dependsOn: [...change.dependsOn],
+    status: 'queued',
+    original: null,
+    proposed: null,
+    diff: '',
+    revisions: 0,
+    findings: [],
+    timings: {},
+  };
 }
