@@ -1,6 +1,7 @@
 // The evaluation set: refactoring tasks on vendored real projects (test/fixtures/real/<project>/), each
-// with its request, a reference solution (the post-state of every file it changes, under
-// eval/tasks/<id>/after/) and the conditions the checker applies. task.json is validated with zod.
+// with its request, a reference solution (a unified diff of every file it changes, in
+// eval/tasks/<id>/reference.patch) and the conditions the checker applies. task.json is validated with zod.
+import { applyPatch, parsePatch } from 'diff';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -92,9 +93,7 @@ export function loadTasks(only?: readonly string[]): LoadedTask[] {
         before = readTree(path.join(FIXTURES_DIR, task.project));
         projects.set(task.project, before);
       }
-      const after: Files = new Map();
-      for (const file of [...task.reference.modified, ...task.reference.created]) after.set(file, fs.readFileSync(path.join(dir, 'after', ...file.split('/')), 'utf8'));
-      return { ...task, before, after };
+      return { ...task, before, after: referenceFiles(id, task, before, fs.readFileSync(path.join(dir, 'reference.patch'), 'utf8')) };
     });
 }
 
@@ -104,4 +103,22 @@ export function referenceTree(task: LoadedTask): Files {
   for (const file of task.reference.deleted) tree.delete(file);
   for (const [file, text] of task.after) tree.set(file, text);
   return tree;
+}
+
+/**
+ * The reference's modified and created files: the task's reference.patch (one unified diff per file,
+ * against the vendored project) applied to the project's text. Kept as a patch so the set does not
+ * hold a second copy of every file it touches; a patch that no longer applies is an error.
+ */
+function referenceFiles(id: string, task: { reference: { modified: string[]; created: string[] } }, before: Files, patchText: string): Files {
+  const after: Files = new Map();
+  const byFile = new Map(parsePatch(patchText).map((index) => [(index.newFileName ?? '').replace(/^b\//, ''), index]));
+  for (const file of [...task.reference.modified, ...task.reference.created]) {
+    const index = byFile.get(file);
+    const original = task.reference.created.includes(file) ? '' : before.get(file);
+    const text = index && original !== undefined ? applyPatch(original, index) : false;
+    if (text === false) throw new Error(`eval/tasks/${id}/reference.patch does not apply to ${file}`);
+    after.set(file, text);
+  }
+  return after;
 }
