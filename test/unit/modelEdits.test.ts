@@ -12,7 +12,7 @@ import { change, json, makeWorkspace, plan, provider, removeWorkspace } from './
 // file as it was (original.txt; none for a file to create), the worker's reply (reply.json, given to
 // the first ask and the retry alike), and either the file the worker must propose (expected.txt, bytes
 // compared) or the error it must fail with (error.json: a pattern for the message and, for search/
-// replace, the kinds of the failing edits). Each case runs the real worker against the loopback server
+// replace, the kinds of the failing edits of both replies, the first and the retry). Each case runs the real worker against the loopback server
 // through the real client, so search/replace, elision detection and text format are exercised exactly
 // as in a run. Adding a case is adding a folder.
 const repoRoot = path.resolve(__dirname, '../../..');

@@ -35,7 +35,7 @@ export interface WorkerInput {
 
 export type WorkerResult =
   | { ok: true; original: string | null; proposed: string | null; diff: string; summary: string; retried: boolean; /** Why a first reply's edits failed before the retry succeeded. */ editErrors?: SearchReplaceErrorKind[] }
-  | { ok: false; original: string | null; error: string; /** Why the last reply's search/replace edits failed, when they did. */ editErrors?: SearchReplaceErrorKind[] };
+  | { ok: false; original: string | null; error: string; /** Why the search/replace edits of both replies failed, when they did. */ editErrors?: SearchReplaceErrorKind[] };
 
 const NEW_FILE_FORMAT: TextFormat = { eol: '\n', bom: false };
 
