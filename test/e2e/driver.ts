@@ -15,6 +15,8 @@ export interface DriverOptions {
   fixture?: string;
   /** Install this .vsix (as a user would) instead of staging the built extension. */
   vsix?: string;
+  /** Other extension folders to install beside ours (test-only helpers). */
+  extraExtensions?: string[];
 }
 
 export class WorkbenchDriver {
@@ -29,7 +31,7 @@ export class WorkbenchDriver {
     const workspace = copyWorkspace(options.fixture);
     let server: RunningCodeServer | undefined;
     try {
-      server = await startCodeServer({ workspace, ...(options.userSettings ? { userSettings: options.userSettings } : {}), ...(options.env ? { env: options.env } : {}), ...(options.vsix ? { vsix: options.vsix } : {}) });
+      server = await startCodeServer({ workspace, ...(options.userSettings ? { userSettings: options.userSettings } : {}), ...(options.env ? { env: options.env } : {}), ...(options.vsix ? { vsix: options.vsix } : {}), ...(options.extraExtensions ? { extraExtensions: options.extraExtensions } : {}) });
       return new WorkbenchDriver(workspace, server, await openWorkbench(server));
     } catch (error) {
       await server?.stop();

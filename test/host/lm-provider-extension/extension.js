@@ -1,11 +1,12 @@
 // Test-only extension: a language model provider for VS Code's `vscode.lm` API that forwards each
 // request to the loopback OpenAI-compatible test server, so our `vscode-lm` provider is exercised
 // against VS Code's own model plumbing (selection, messages, streaming, cancellation), not a double.
-// The endpoint is set by a command from the test, since the server starts inside the test run.
+// The endpoint is set by a command from an integration test (its server starts inside the extension
+// host), or comes from RO_TEST_LM_BASE_URL for an end-to-end test that drives the workbench.
 const vscode = require('vscode');
 
 function activate(context) {
-  let endpoint;
+  let endpoint = process.env.RO_TEST_LM_BASE_URL ? process.env.RO_TEST_LM_BASE_URL.replace(/\/+$/, '') : undefined;
   const changed = new vscode.EventEmitter();
   context.subscriptions.push(
     changed,
