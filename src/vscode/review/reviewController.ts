@@ -8,7 +8,7 @@ import type { RefactorOptions } from '../../core/engine/orchestrator';
 import { DisposableStore, MutableDisposable, toDisposable } from '../../core/lifecycle';
 import { WorkspacePaths } from '../workspace/workspacePaths';
 import { partialRunSummary } from '../../core/review/partialRun';
-import { newHistoryId, restoreDecisions, restoreSession, snapshotReview } from '../../core/review/reviewHistory';
+import { newHistoryId, restoreDecisions, restoreSession, snapshotReview, type HistoryEntry } from '../../core/review/reviewHistory';
 import { readCurrentText } from '../workspace/vscodeWorkspace';
 import type { ReviewHistoryStore } from './reviewHistoryStore';
 import { applyAcceptedChanges, type ApplyOutcome } from './applyAccepted';
@@ -245,6 +245,12 @@ export class ReviewController implements vscode.Disposable {
     if (!scope.review.session.files.some((file) => file.status === 'proposed')) return;
     const saved = snapshotReview(scope.review, scope.historyId);
     if (saved) void this.history?.save(saved);
+  }
+
+  /** The workspace's saved reviews, newest first, once waiting saves are written (what the quick pick lists). */
+  async historyEntries(): Promise<HistoryEntry[]> {
+    this.saveNow();
+    return (await this.history?.list()) ?? [];
   }
 
   /** Resolves once every save to history has been written (tests). */
