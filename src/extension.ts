@@ -8,7 +8,8 @@ import type { RefactorRunner } from './vscode/chat/refactorRunner';
 import { registerRefactorTool } from './vscode/chat/refactorTool';
 import { REFACTOR_COMMAND_ID, RefactorCommand, refactorArgs } from './vscode/commands/refactorCommand';
 import { clearApiKey, promptAndStoreApiKey } from './vscode/models/apiKey';
-import { ReviewController } from './vscode/review/reviewController';
+import { ReviewController, type ReopenSupport } from './vscode/review/reviewController';
+import { ReviewHistoryStore } from './vscode/review/reviewHistoryStore';
 
 /** What `activate` returns: the entry points the integration tests drive instead of the input box. */
 export interface RefactorOrchestratorApi {
@@ -22,7 +23,8 @@ export interface RefactorOrchestratorApi {
 
 export function activate(context: vscode.ExtensionContext): RefactorOrchestratorApi {
   const log = vscode.window.createOutputChannel('Refactor Orchestrator', { log: true });
-  const reviews = new ReviewController(context.extensionUri, log);
+  // The refactor command is made just below; the controller asks it only when a review is reopened.
+  const reviews: ReviewController = new ReviewController(context.extensionUri, log, new ReviewHistoryStore(context.storageUri, log), (): Promise<ReopenSupport> => refactor.reopenSupport());
   const refactor = new RefactorCommand(context.secrets, log, reviews);
   context.subscriptions.push(
     log,
@@ -32,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): RefactorOrchestrator
     vscode.commands.registerCommand('refactorOrchestrator.clearApiKey', () => clearApiKey(context.secrets)),
     vscode.commands.registerCommand('refactorOrchestrator.showLog', () => reviews.showLog()),
     vscode.commands.registerCommand('refactorOrchestrator.reopenReview', () => reviews.reopenReview()),
+    vscode.commands.registerCommand('refactorOrchestrator.openReviewFromHistory', () => reviews.openReviewFromHistory()),
     vscode.commands.registerCommand('refactorOrchestrator.openAllChanges', () => reviews.openAllDiffs()),
     vscode.commands.registerCommand('refactorOrchestrator.copyCommitMessage', () => reviews.copyCommitMessage()),
   );

@@ -8,7 +8,7 @@ describe('the extension in a real VS Code', () => {
     await extension.activate();
     assert.equal(extension.isActive, true);
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['refactorOrchestrator.refactorAcrossFiles', 'refactorOrchestrator.setApiKey', 'refactorOrchestrator.showLog']) {
+    for (const id of ['refactorOrchestrator.refactorAcrossFiles', 'refactorOrchestrator.setApiKey', 'refactorOrchestrator.showLog', 'refactorOrchestrator.openReviewFromHistory']) {
       assert.ok(commands.includes(id), `command ${id} is not registered`);
     }
   });

@@ -54,9 +54,12 @@ export class ReviewState implements Disposable {
   constructor(
     readonly session: RefactorSession,
     done: Promise<void>,
-    /** What a re-run of one file needs (same workspace, provider and settings as the run). */
-    private readonly rerunOptions: Omit<RefactorOptions, 'signal' | 'request'> & { signal: AbortSignal },
+    /** What a re-run of one file needs (same workspace, provider and settings as the run); a review
+     *  reopened from history without a usable model has none, and says why when asked to re-run. */
+    private readonly rerunOptions: (Omit<RefactorOptions, 'signal' | 'request'> & { signal: AbortSignal }) | { unavailable: string },
   ) {
+    // A review of a restored session (history) starts with its files already there.
+    for (const file of session.files) this.noteProposal(file);
     this.subscription = session.onDidChange((event) => {
       if (event.type === 'file') {
         this.noteProposal(event.file);
@@ -164,6 +167,30 @@ export class ReviewState implements Disposable {
     this.announce({ kind: 'file', id });
   }
 
+  /**
+   * History: puts back a decision saved with this review. Hunk ids are recomputed from the same texts,
+   * so they match; ids that no longer name a hunk are ignored. Only a proposal can carry a decision.
+   */
+  restoreDecision(id: string, saved: { decision: FileDecision; acceptedHunks: readonly number[]; applied: boolean; appliedHunks?: readonly number[] }): void {
+    const file = this.session.file(id);
+    const review = this.reviews.get(id);
+    if (!file || !review || file.status !== 'proposed') return;
+    const hunkIds = new Set(this.hunks(id).map((hunk) => hunk.id));
+    if (saved.applied) {
+      review.applied = true;
+      review.appliedHunks = new Set((saved.appliedHunks ?? saved.acceptedHunks).filter((hunkId) => hunkIds.has(hunkId)));
+    }
+    if (saved.decision === 'accepted') {
+      review.acceptedWhole = true;
+      review.accepted = hunkIds;
+    } else if (saved.decision === 'rejected') {
+      review.rejected = true;
+    } else if (saved.decision === 'partial' && file.action === 'modify') {
+      review.accepted = new Set(saved.acceptedHunks.filter((hunkId) => hunkIds.has(hunkId)));
+    }
+    this.announce({ kind: 'file', id });
+  }
+
   isStale(id: string): boolean {
     return this.reviews.get(id)?.stale ?? false;
   }
@@ -197,10 +224,12 @@ export class ReviewState implements Disposable {
   async rerun(id: string): Promise<void> {
     const file = this.session.file(id);
     if (!file || this.isApplied(id) || file.status === 'working' || file.status === 'queued') return;
+    const options = this.rerunOptions;
+    if ('unavailable' in options) return this.notify('warning', options.unavailable);
     this.rerunsInFlight++;
     this.announce({ kind: 'session' });
     try {
-      await rerunFile(this.session, id, { ...this.rerunOptions, request: this.session.request });
+      await rerunFile(this.session, id, { ...options, request: this.session.request });
     } finally {
       this.rerunsInFlight--;
       this.announce({ kind: 'session' });
@@ -210,10 +239,12 @@ export class ReviewState implements Disposable {
   /** "Add to refactor": a file the checks found broken outside the plan gets its own change. */
   async addSuggestion(id: string): Promise<void> {
     if (!this.session.suggestions.some((s) => s.id === id) || this.running) return;
+    const options = this.rerunOptions;
+    if ('unavailable' in options) return this.notify('warning', options.unavailable);
     this.rerunsInFlight++;
     this.changeEmitter.fire({ kind: 'session' });
     try {
-      await addSuggestion(this.session, id, { ...this.rerunOptions, request: this.session.request });
+      await addSuggestion(this.session, id, { ...options, request: this.session.request });
     } finally {
       this.rerunsInFlight--;
       this.changeEmitter.fire({ kind: 'session' });

@@ -6,7 +6,7 @@ import { startRefactor } from '../../core/engine/orchestrator';
 import type { SessionEvent, SessionStage } from '../../core/engine/session';
 import { DisposableStore } from '../../core/lifecycle';
 import { createModelProvider } from '../models/modelProvider';
-import type { ReviewController } from '../review/reviewController';
+import type { ReopenSupport, ReviewController } from '../review/reviewController';
 import type { ReviewSession } from '../review/reviewSession';
 import { readSettings } from '../settings';
 import { UserFacingError } from '../userFacingError';
@@ -127,6 +127,27 @@ export class RefactorCommand {
     }
     this.reportOutcome(review);
     return review;
+  }
+
+  /**
+   * What a review reopened from history needs to re-run a file: the model and workspace of the current
+   * settings, built the way a run builds them. Nothing is asked of the user here; when no model can be
+   * made (no key, a bad setting, an untrusted workspace) re-run is off and says why.
+   */
+  async reopenSupport(): Promise<ReopenSupport> {
+    const off = (why: string): ReopenSupport => ({ unavailable: `Re-run is not available in this reopened review: ${why}` });
+    if (!vscode.workspace.isTrusted) return off('the workspace is not trusted.');
+    const paths = WorkspacePaths.current();
+    if (paths.folders.length === 0) return off('no folder is open.');
+    const settings = readSettings();
+    try {
+      const provider = await createModelProvider(settings.provider, this.secrets);
+      const folder = paths.multiRoot ? undefined : paths.folders[0];
+      const checkRoot = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+      return { rerunOptions: { workspace: createVscodeWorkspace(settings.workspace, paths), provider, settings: settings.engine, ...(checkRoot ? { checkRoot } : {}) }, paths };
+    } catch (error) {
+      return off(error instanceof Error ? error.message : String(error));
+    }
   }
 
   private reportOutcome(review: ReviewSession): void {

@@ -8,6 +8,9 @@ import type { RefactorOptions } from '../../core/engine/orchestrator';
 import { DisposableStore, MutableDisposable, toDisposable } from '../../core/lifecycle';
 import { WorkspacePaths } from '../workspace/workspacePaths';
 import { partialRunSummary } from '../../core/review/partialRun';
+import { newHistoryId, restoreDecisions, restoreSession, snapshotReview, type HistoryEntry } from '../../core/review/reviewHistory';
+import { readCurrentText } from '../workspace/vscodeWorkspace';
+import type { ReviewHistoryStore } from './reviewHistoryStore';
 import { applyAcceptedChanges, type ApplyOutcome } from './applyAccepted';
 import { FindingDiagnostics } from './findingDiagnostics';
 import { REVIEW_SCHEME, ReviewContentProvider, reviewContentUri } from './proposedContent';
@@ -25,15 +28,25 @@ export interface StartedRun {
   paths: WorkspacePaths;
 }
 
+/** What a review reopened from history needs to re-run files: the current settings' model, or why there is none. */
+export type ReopenSupport = { rerunOptions: StartedRun['rerunOptions']; paths: WorkspacePaths } | { unavailable: string };
+
+/** How long decisions settle before the review is saved to history again. */
+const HISTORY_SAVE_DELAY_MS = 400;
+
 /** Everything that lives exactly as long as one review. */
 class ReviewScope implements vscode.Disposable {
   readonly store = new DisposableStore();
   readonly panel: MutableDisposable<ReviewPanel>;
+  /** A save to history waiting for decisions to settle. */
+  pendingSave: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly review: ReviewSession,
     readonly runAbort: AbortController,
     rerunAbort: AbortController,
+    /** The review's name in the history (kept when it is reopened, so it is saved over itself). */
+    readonly historyId: string,
   ) {
     // Replacing the review cancels its re-runs (and its run, if it were still going); the panel goes with it.
     this.store.add(toDisposable(() => rerunAbort.abort()));
@@ -60,6 +73,10 @@ export class ReviewController implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    /** The workspace's saved reviews; absent (or disabled, with no folder open) means no history. */
+    private readonly history?: ReviewHistoryStore,
+    /** What re-running in a reopened review needs; asked when a review is reopened. */
+    private readonly reopenSupport: () => Promise<ReopenSupport> = () => Promise.resolve({ unavailable: 'Re-run is not available in a review reopened from history.' }),
   ) {
     this.disposables.add(vscode.workspace.registerTextDocumentContentProvider(REVIEW_SCHEME, this.content));
     this.disposables.add(vscode.workspace.onDidChangeTextDocument((event) => this.noticeEdit(event.document)));
@@ -85,26 +102,161 @@ export class ReviewController implements vscode.Disposable {
     return scope !== undefined && !scope.runAbort.signal.aborted && scope.review.running;
   }
 
+  /** The current review's name in the history (what `reopenFromHistory` takes). */
+  get currentHistoryId(): string | undefined {
+    return this.scope.value?.historyId;
+  }
+
   /** Replaces the current review with the review of a run that has just started. */
   startReview(run: StartedRun): ReviewSession {
     this.discardReview();
     this.paths = run.paths;
     const rerunAbort = new AbortController();
     const review = new ReviewSession(run.session, run.done, { ...run.rerunOptions, signal: rerunAbort.signal });
-    const scope = new ReviewScope(review, run.runAbort, rerunAbort);
-    this.scope.value = scope;
-    this.content.setReview(review);
-    scope.store.add(
-      review.onDidChange((change) => {
-        if (change.kind === 'findings' || change.kind === 'file') this.refreshDiagnostics();
-      }),
-    );
+    const scope = this.adopt(review, run.runAbort, rerunAbort, newHistoryId());
     scope.store.add(
       run.session.onDidChange((event) => {
         if (event.type === 'plan' && event.plan.changes.length > 0) this.openPanel();
       }),
     );
+    // Saved once the run settles (the review's own `session` change announces that too; this is the backstop).
+    void run.done.finally(() => this.scheduleSave(scope));
     return review;
+  }
+
+  /** Makes `review` the current one: its scope, its diagnostics, and its saves to history. */
+  private adopt(review: ReviewSession, runAbort: AbortController, rerunAbort: AbortController, historyId: string): ReviewScope {
+    const scope = new ReviewScope(review, runAbort, rerunAbort, historyId);
+    this.scope.value = scope;
+    this.content.setReview(review);
+    scope.store.add(
+      review.onDidChange((change) => {
+        if (change.kind === 'findings' || change.kind === 'file') this.refreshDiagnostics();
+        if (change.kind !== 'notice') this.scheduleSave(scope);
+      }),
+    );
+    scope.store.add(toDisposable(() => clearTimeout(scope.pendingSave)));
+    return scope;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // History
+
+  /** "Open Review from History…": pick one of the workspace's saved reviews and open it. */
+  async openReviewFromHistory(): Promise<ReviewSession | undefined> {
+    if (!this.history?.enabled) {
+      void vscode.window.showInformationMessage('Review history needs an open folder: reviews are kept in the workspace’s storage.');
+      return undefined;
+    }
+    this.saveNow();
+    const entries = await this.history.list();
+    if (entries.length === 0) {
+      void vscode.window.showInformationMessage('No saved reviews in this workspace yet: a review is saved when its run finishes.');
+      return undefined;
+    }
+    const items = entries.map((entry) => ({
+      // A request is the user's text: one line, and no `$(icon)` syntax the quick pick would render.
+      label: entry.request.replace(/\s+/g, ' ').replace(/\$\(/g, '$\u200b(').slice(0, 120),
+      description: new Date(entry.savedAt).toLocaleString(),
+      detail: `${entry.files} ${entry.files === 1 ? 'file' : 'files'} · ${entry.accepted} accepted · ${entry.applied} applied`,
+      id: entry.id,
+    }));
+    const picked = await vscode.window.showQuickPick(items, { title: 'Open Review from History', placeHolder: 'A saved review of this workspace', matchOnDescription: true });
+    return picked ? this.reopenFromHistory(picked.id) : undefined;
+  }
+
+  /**
+   * Opens a saved review in the review panel with its plan, proposals, findings and decisions. Every
+   * file is compared with the workspace first: one that changed since is marked stale, so its old
+   * decision is dropped and apply refuses it (apply checks again anyway).
+   */
+  async reopenFromHistory(id: string): Promise<ReviewSession | undefined> {
+    if (!this.history?.enabled) return undefined;
+    if (this.busy) {
+      void vscode.window.showInformationMessage('A refactoring is running: cancel it or wait for it before opening another review.');
+      return undefined;
+    }
+    const current = this.scope.value;
+    if (current?.historyId === id) {
+      this.openPanel();
+      return current.review;
+    }
+    this.saveNow();
+    const saved = await this.history.load(id);
+    if (!saved) {
+      void this.showWarning('That saved review could not be read; it was removed from the history.');
+      return undefined;
+    }
+    const support = await this.reopenSupport();
+    if ('unavailable' in support) this.log.info(`Reopened review: ${support.unavailable}`);
+    this.discardReview();
+    this.paths = 'unavailable' in support ? WorkspacePaths.current() : support.paths;
+    const rerunAbort = new AbortController();
+    const review = new ReviewSession(restoreSession(saved), Promise.resolve(), 'unavailable' in support ? support : { ...support.rerunOptions, signal: rerunAbort.signal });
+    restoreDecisions(review, saved);
+    this.adopt(review, new AbortController(), rerunAbort, saved.id);
+    this.log.info(`Reopened the review “${saved.request.slice(0, 80)}” saved ${new Date(saved.savedAt).toISOString()}.`);
+    await this.recheckStale(review);
+    if (this.currentReview !== review) return undefined; // replaced while the files were read
+    this.openPanel();
+    return review;
+  }
+
+  /** Marks stale every undecided-or-accepted proposal whose file is no longer what its worker read. */
+  private async recheckStale(review: ReviewSession): Promise<void> {
+    const changed: string[] = [];
+    for (const file of review.session.files) {
+      if (file.status !== 'proposed' || review.isApplied(file.id)) continue;
+      const target = this.paths.resolve(file.path);
+      const current = target ? await readCurrentText(target.uri) : undefined;
+      const expected = file.action === 'create' ? undefined : (file.original ?? undefined);
+      if (!target || current !== expected) {
+        review.markStale(file.id);
+        changed.push(file.path);
+      }
+    }
+    if (changed.length > 0) {
+      const message = `Changed since this review was saved, so marked stale (re-run them to propose again): ${changed.join(', ')}.`;
+      this.log.info(`Reopened review: ${message}`);
+      review.notify('warning', message);
+    }
+  }
+
+  /** Saves the review once decisions settle; only settled reviews with something proposed are kept. */
+  private scheduleSave(scope: ReviewScope): void {
+    if (!this.history?.enabled || scope.review.running) return;
+    clearTimeout(scope.pendingSave);
+    scope.pendingSave = setTimeout(() => {
+      scope.pendingSave = undefined;
+      this.save(scope);
+    }, HISTORY_SAVE_DELAY_MS);
+  }
+
+  /** Saves the current review at once if a save is waiting (before it is replaced or the history is read). */
+  private saveNow(): void {
+    const scope = this.scope.value;
+    if (scope?.pendingSave === undefined) return;
+    clearTimeout(scope.pendingSave);
+    scope.pendingSave = undefined;
+    this.save(scope);
+  }
+
+  private save(scope: ReviewScope): void {
+    if (!scope.review.session.files.some((file) => file.status === 'proposed')) return;
+    const saved = snapshotReview(scope.review, scope.historyId);
+    if (saved) void this.history?.save(saved);
+  }
+
+  /** The workspace's saved reviews, newest first, once waiting saves are written (what the quick pick lists). */
+  async historyEntries(): Promise<HistoryEntry[]> {
+    this.saveNow();
+    return (await this.history?.list()) ?? [];
+  }
+
+  /** Resolves once every save to history has been written (tests). */
+  async flushHistory(): Promise<void> {
+    this.saveNow();
+    await this.history?.flush();
   }
 
   /** Cancels the running refactoring, if any; nothing is written. */
@@ -316,6 +468,7 @@ export class ReviewController implements vscode.Disposable {
   }
 
   private discardReview(): void {
+    this.saveNow();
     this.diagnostics.clear();
     this.scope.clear();
     this.content.setReview(undefined);
