@@ -5,7 +5,7 @@
 // response format), into a review; nothing is written.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { diskText, flow, makeFixture, modelScript, run, setUpFakeModelAndSettings } from './support/flowHarness';
+import { diskText, flow, json, makeFixture, modelScript, planOf, run, setUpFakeModelAndSettings, workerFile } from './support/flowHarness';
 
 describe('vscode-lm provider with a real VS Code language model', function () {
   this.timeout(60_000);
@@ -40,5 +40,26 @@ describe('vscode-lm provider with a real VS Code language model', function () {
     assert.deepEqual([...new Set(roles)].sort(), ['plan', 'verifier_report', 'whole_file']);
     assert.ok(flow.server.requests.every((request) => request.responseFormat === undefined && request.model === 'ro-loopback-model'), 'prompted JSON through the VS Code model');
     assert.equal(await diskText(at('store.ts')), 'export class UserStore {}\n');
+  });
+
+  it('starts workers while the plan still streams through vscode.lm', async () => {
+    const names = ['s1.txt', 's2.txt', 's3.txt', 's4.txt'];
+    const at = await makeFixture(Object.fromEntries(names.map((name) => [name, `${name}\n`])));
+    flow.server.setScript((request) => {
+      // The plan arrives slowly, as a long plan does; each worker answers at once.
+      if (request.schemaName === 'plan') {
+        // In the order the planner is asked for: summary and renames before the changes.
+        const { summary, changes } = planOf(names.map((name) => ({ path: at(name), action: 'modify' as const })));
+        return json({ summary, symbolRenames: [], changes }, { tokensPerSecond: 200 });
+      }
+      if (request.schemaName === 'whole_file') return json({ content: `changed ${workerFile(request) ?? ''}\n`, summary: 'changed' });
+      return json({ findings: [] });
+    });
+    const review = await run(`Change the files in ${at('')}`);
+    assert.equal(review.session.stage, 'done', review.session.error);
+    assert.equal(review.session.files.filter((file) => file.status === 'proposed').length, names.length);
+    const planEnd = flow.server.requests.filter((request) => request.schemaName === 'plan').at(-1)?.answeredAt ?? 0;
+    const firstWorker = flow.server.requests.find((request) => request.schemaName === 'whole_file');
+    assert.ok(firstWorker && firstWorker.receivedAt < planEnd, `the first worker call came ${firstWorker ? planEnd - firstWorker.receivedAt : '?'} ms before the plan's last byte`);
   });
 });

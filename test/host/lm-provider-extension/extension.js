@@ -26,18 +26,28 @@ function activate(context) {
         try {
           const body = {
             model: model.id,
-            stream: false,
+            stream: true,
             messages: messages.map((message) => ({
               role: message.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : 'user',
               content: message.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join(''),
             })),
           };
           const response = await fetch(`${endpoint}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer loopback' }, body: JSON.stringify(body), signal: abort.signal });
-          const reply = await response.json();
-          if (!response.ok) throw new Error(`loopback server answered ${response.status}: ${JSON.stringify(reply).slice(0, 200)}`);
-          const text = reply.choices?.[0]?.message?.content ?? '';
-          // In pieces, as a streaming model would deliver it.
-          for (let at = 0; at < text.length; at += 256) progress.report(new vscode.LanguageModelTextPart(text.slice(at, at + 256)));
+          if (!response.ok || !response.body) throw new Error(`loopback server answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+          // Server-sent events, forwarded piece by piece as they arrive: a streaming model, as VS Code's own are.
+          const decoder = new TextDecoder();
+          let buffered = '';
+          for await (const chunk of response.body) {
+            buffered += decoder.decode(chunk, { stream: true });
+            let newline;
+            while ((newline = buffered.indexOf('\n')) !== -1) {
+              const line = buffered.slice(0, newline).trim();
+              buffered = buffered.slice(newline + 1);
+              if (!line.startsWith('data:') || line === 'data: [DONE]') continue;
+              const delta = JSON.parse(line.slice(5)).choices?.[0]?.delta?.content;
+              if (delta) progress.report(new vscode.LanguageModelTextPart(delta));
+            }
+          }
         } finally {
           onCancel.dispose();
         }
