@@ -82,6 +82,7 @@ async function main(argv: readonly string[]): Promise<number> {
         ...(options.checkBudgetMs !== undefined ? { compileCheckBudgetMs: options.checkBudgetMs } : {}),
         extendPlan: options.extendPlan,
         ...(options.rateLimitDeadlineMs !== undefined ? { rateLimitDeadlineMs: options.rateLimitDeadlineMs } : {}),
+        languageServer: options.languageServer,
       },
       signal: controller.signal,
       checkRoot: root,
@@ -176,6 +177,12 @@ function reportProgress(event: SessionEvent): void {
       // Errors end the run and are printed once, as the last line; info is too chatty for stderr.
       if (event.level === 'warn') progress(`[warn] ${event.message}`);
       break;
+    case 'language-server': {
+      // Fallbacks are warnings and already printed from the log; the renames it did are news too.
+      const last = event.notes[event.notes.length - 1];
+      if (last?.level === 'info') progress(`[language server] ${last.message}`);
+      break;
+    }
     case 'findings':
     case 'usage':
       break;
@@ -185,7 +192,8 @@ function reportProgress(event: SessionEvent): void {
 function reportFile(file: FileChangeState): void {
   if (file.status === 'proposed') {
     const { added, removed } = diffStat(file.diff);
-    progress(`[proposed] ${file.path} (+${added} -${removed})${file.revisions > 0 ? ` revision ${file.revisions}` : ''}`);
+    const by = file.performedBy === 'language-server' ? ' by the language server' : file.performedBy === 'both' ? ' by the language server and a model' : '';
+    progress(`[proposed] ${file.path} (+${added} -${removed})${by}${file.revisions > 0 ? ` revision ${file.revisions}` : ''}`);
   } else if (file.status === 'failed') {
     progress(`[failed] ${file.path}: ${file.error ?? 'unknown reason'}`);
   }
@@ -233,7 +241,10 @@ function jsonResult(session: RefactorSession, applied?: ApplyOutcome, patch?: Pa
       findings: file.findings,
       revisions: file.revisions,
       ...(file.addedBecause !== undefined ? { addedBecause: file.addedBecause } : {}),
+      ...(file.performedBy !== undefined ? { performedBy: file.performedBy } : {}),
     })),
+    languageServer: session.languageServerNotes,
+    references: session.references,
     findings: session.findings,
     synthesis: synthesizeChange(session),
     compileCheck: session.compileCheck ?? null,

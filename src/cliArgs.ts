@@ -20,6 +20,8 @@ export interface CliOptions {
   checkBudgetMs?: number;
   /** Files outside the plan that the checks find broken: add them (auto) or only report them (off). */
   extendPlan: 'auto' | 'off';
+  /** Let the TypeScript language service list references for the planner and do the plan's renames. */
+  languageServer: boolean;
   apply: boolean;
   /** Write the proposals as one unified diff to this file instead of writing the files. */
   patch?: string;
@@ -50,6 +52,9 @@ Options:
                            it the check stops and says so in one info finding
   --extend-plan auto|off   when the compile check finds a file outside the plan that the changes
                            break: add a change for it (auto) or only report it (off, the default)
+  --no-language-server     let the models do every change: no references for the planner from the
+                           TypeScript language service, and no exact renames by it (it is on by
+                           default; a rename it cannot locate falls back to the models anyway)
   --rate-limit-deadline S  seconds a run keeps re-queueing calls the server rate-limits (429) before
                            their files fail (default: 600)
   --apply                  write the proposed changes; a file that changed on disk since it was read
@@ -119,6 +124,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
     },
     timeoutMs: numbers.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     extendPlan,
+    languageServer: !(values['no-language-server'] ?? false),
     apply: values.apply ?? false,
     allowPartial: values['allow-partial'] ?? false,
     json: values.json ?? false,
@@ -152,6 +158,7 @@ function parse(argv: readonly string[]) {
       'check-budget-ms': { type: 'string' },
       'extend-plan': { type: 'string' },
       'rate-limit-deadline': { type: 'string' },
+      'no-language-server': { type: 'boolean' },
       apply: { type: 'boolean' },
       patch: { type: 'string' },
       'allow-partial': { type: 'boolean' },

@@ -119,6 +119,8 @@ export interface WorkerPromptInput {
   upstream: readonly UpstreamResult[];
   /** Set when verification sent the file back: `content` is then the earlier proposal. */
   revision?: { findings: readonly Finding[] };
+  /** Set when the language server renamed symbols here first: `content` is then the renamed text. */
+  languageServer?: { diff: string; renames: string };
 }
 
 /** Longest description of another change quoted to a worker; the full text is in its own worker. */
@@ -141,7 +143,7 @@ export function workerSharedPrefix(request: string, plan: Plan): string {
 }
 
 export function buildWorkerMessages(input: WorkerPromptInput): ChatMessage[] {
-  const { request, plan, change, format, content, upstream, revision } = input;
+  const { request, plan, change, format, content, upstream, revision, languageServer } = input;
   const parts: string[] = [];
   parts.push(SPECIALIST_PROMPTS[change.specialist]);
   parts.push(FORMAT_RULES[format]);
@@ -155,6 +157,9 @@ export function buildWorkerMessages(input: WorkerPromptInput): ChatMessage[] {
       parts.push(`Upstream change to \`${up.path}\` FAILED (${up.reason}). It was planned as: ${clip(up.description, OTHER_CHANGE_CHARS)}\nDo your own change as the plan describes, so that it fits once that file is fixed.`);
     }
   }
+  if (languageServer) {
+    parts.push(`The language server has already renamed ${languageServer.renames} in every code reference of this file (applied to the content below):\n\`\`\`diff\n${languageServer.diff}\`\`\`\nKeep those renames. Do only what it cannot: the old names left in comments, strings and docs, related names, and the rest of your change. Do not change import paths unless your change says so.`);
+  }
   if (revision) {
     parts.push(`A reviewer checked your earlier version (shown below as the current content) and reported:\n${revision.findings.map(formatFindingForPrompt).join('\n')}\nFix these problems, keep the rest of your change, and return the corrected file.`);
   }
@@ -163,7 +168,7 @@ export function buildWorkerMessages(input: WorkerPromptInput): ChatMessage[] {
   } else {
     // No line numbers: search blocks must be copied verbatim and whole files returned verbatim, and
     // numbered lines invite the model to copy the numbers back.
-    const label = revision ? 'Current content (your earlier version)' : 'Current content';
+    const label = revision ? 'Current content (your earlier version)' : languageServer ? "Current content (with the language server's rename applied)" : 'Current content';
     parts.push(`${label} of \`${change.path}\`:\n${fence(content)}`);
   }
   return [

@@ -30,6 +30,11 @@ export interface WorkerInput {
    * `original` is the content read the first time, so the diff stays relative to what is on disk.
    */
   revision?: { original: string | null; previous: string; findings: readonly Finding[] };
+  /**
+   * The language server already renamed symbols in this file: the worker starts from `renamed` (and
+   * sees the rename's diff), and its proposal stays relative to `original`, the text on disk.
+   */
+  languageServer?: { original: string; renamed: string; diff: string; renames: string };
   onDelta?: (text: string) => void;
 }
 
@@ -41,7 +46,11 @@ const NEW_FILE_FORMAT: TextFormat = { eol: '\n', bom: false };
 
 export async function runWorker(input: WorkerInput): Promise<WorkerResult> {
   const { change } = input;
-  const read = input.revision ? { ok: true as const, text: input.revision.original } : await readOriginal(input);
+  const read = input.revision
+    ? { ok: true as const, text: input.revision.original }
+    : input.languageServer
+      ? { ok: true as const, text: input.languageServer.original }
+      : await readOriginal(input);
   if (!read.ok) return { ok: false, original: null, error: read.error };
   const original = read.text;
 
@@ -50,7 +59,7 @@ export async function runWorker(input: WorkerInput): Promise<WorkerResult> {
     return { ok: true, original, proposed: null, diff: unifiedDiff(change.path, original, null), summary: 'deleted', retried: false };
   }
 
-  const base = input.revision ? input.revision.previous : original;
+  const base = input.revision ? input.revision.previous : (input.languageServer?.renamed ?? original);
   const baseText = base === null ? null : toModelText(base);
   const format: WorkerFormat = baseText === null || countLines(baseText) < input.searchReplaceMinLines ? 'whole_file' : 'search_replace';
   const messages = buildWorkerMessages({
@@ -61,6 +70,7 @@ export async function runWorker(input: WorkerInput): Promise<WorkerResult> {
     content: baseText,
     upstream: input.upstream,
     ...(input.revision ? { revision: { findings: input.revision.findings } } : {}),
+    ...(input.languageServer && !input.revision ? { languageServer: { diff: input.languageServer.diff, renames: input.languageServer.renames } } : {}),
   });
 
   let outcome: Attempt;

@@ -20,7 +20,14 @@ import type { WorkspaceAccess } from '../workspace/workspace';
 import { buildWorkspaceSummary } from '../plan/workspaceSummary';
 import { checkProposals } from '../verify/compileCheck/checkProposals';
 import { callerErrorsCausedBy } from '../verify/compileCheck/callerErrors';
-import { startCompileChecker, type CompileChecker } from '../verify/compileCheck/compileChecker';
+import { CompileChecker, startCompileChecker } from '../verify/compileCheck/compileChecker';
+import { isScriptPath } from '../verify/compileCheck/proposedTree';
+import type { LanguageTools } from '../language/languageTools';
+import { withFallback } from '../language/fallbackTools';
+import { TypeScriptLanguageTools } from '../language/typeScriptLanguageTools';
+import { describeReferences, requestSymbols } from '../plan/referenceSummary';
+import { referenceCoverage } from '../verify/referenceCoverage';
+import { LanguageServerRenames, type RenamedFile } from './languageRenames';
 
 export { RefactorSession } from './session';
 
@@ -45,6 +52,13 @@ export interface EngineSettings {
   rateLimitDeadlineMs: number;
   /** Start each planned change while the plan still streams, as soon as it can run. */
   streamPlan: boolean;
+  /**
+   * Ask the language server where the request's symbols are used (for the planner) and let it do the
+   * plan's renames exactly, with models only for what it cannot do. Off: models do everything.
+   */
+  languageServer: boolean;
+  /** A language-server question that takes longer is given up (the models then do the work). */
+  languageServerBudgetMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -58,6 +72,8 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   extendPlanRounds: 2,
   rateLimitDeadlineMs: 600_000,
   streamPlan: true,
+  languageServer: true,
+  languageServerBudgetMs: 15_000,
 };
 
 export interface RefactorOptions {
@@ -73,6 +89,16 @@ export interface RefactorOptions {
    * rest of the project from there). Absent: proposals are not compile-checked.
    */
   checkRoot?: string;
+  /**
+   * The editor's language servers (VS Code's providers). With a `checkRoot`, the core's TypeScript
+   * service answers when they do not; without either, no language server is used.
+   */
+  languageTools?: LanguageTools;
+}
+
+/** What the run's own steps share beyond the caller's options. */
+interface RunOptions extends RefactorOptions {
+  renames?: LanguageServerRenames;
 }
 
 /**
@@ -144,10 +170,11 @@ async function verifyAfterRedo(session: RefactorSession, options: RefactorOption
   }
 }
 
-async function runSession(session: RefactorSession, options: RefactorOptions): Promise<void> {
-  const { signal, settings } = options;
-  const provider = meteredProvider(session, options);
+async function runSession(session: RefactorSession, callerOptions: RefactorOptions): Promise<void> {
+  const { signal, settings } = callerOptions;
+  const provider = meteredProvider(session, callerOptions);
   let checker: CompileChecker | undefined;
+  let options: RunOptions = callerOptions;
   try {
     // Start on a later tick, so whoever called startRefactor has subscribed before the first event.
     await Promise.resolve();
@@ -159,6 +186,13 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
       { tokenBudget: settings.summaryTokenBudget, ...(options.scope ? { scope: options.scope } : {}) },
       signal,
     );
+    // The TypeScript thread starts now: it answers the language-server questions before planning and
+    // builds the compile check's baseline while the models work.
+    const language = await startLanguageTools(session, options, signal);
+    checker = language.checker;
+    const references = language.tools ? await findReferences(session, language.tools, signal) : '';
+    if (language.tools) options = { ...options, renames: new LanguageServerRenames(language.tools, session, signal) };
+    const renames = options.renames;
 
     session.setStage('planning');
     const early = settings.streamPlan ? new EarlyStart(session, options, provider) : undefined;
@@ -166,12 +200,21 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     try {
       plan = await planRefactor({
         request: options.request,
-        workspaceSummary: summary,
+        workspaceSummary: references ? `${summary}\n\n${references}` : summary,
         workspace: options.workspace,
         provider,
         maxFiles: settings.maxFiles,
         signal,
-        ...(early ? { onStreamedChange: (change: PlannedChange, partial: Plan) => early.start(change, partial), onStreamDiscarded: () => early.discard() } : {}),
+        ...(early
+          ? {
+              onStreamedChange: (change: PlannedChange, partial: Plan) => {
+                // The renames stream before the changes: the language server starts on them at once.
+                renames?.start(partial.symbolRenames);
+                early.start(change, partial);
+              },
+              onStreamDiscarded: () => early.discard(),
+            }
+          : {}),
       });
     } catch (error) {
       await early?.discard();
@@ -181,12 +224,19 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     session.timings.plannedAt = Date.now();
     // TypeScript loads and the baseline of the planned files and their importers builds on the
     // checker's thread while the workers wait on the model.
-    checker = startCompileChecker(options.checkRoot, plan.changes.map((change) => change.path));
+    if (checker) checker.prepare(plan.changes.map((change) => change.path));
+    else checker = startCompileChecker(options.checkRoot, plan.changes.map((change) => change.path));
     const graph = early?.graph;
     const started = new Map(session.files.map((file) => [file.id, file]));
     session.files = plan.changes.map((change) => started.get(change.id) ?? newFileState(change));
     session.emit({ type: 'plan', plan });
     for (const file of session.files) if (!started.has(file.id)) session.emit({ type: 'file', file });
+    if (renames) {
+      renames.start(plan.symbolRenames);
+      await renames.ready;
+      // Files the rename reaches beyond the plan join it (and the graph) before the workers are sealed in.
+      renames.joinPlan();
+    }
     if (plan.changes.length === 0) {
       session.log('info', 'The planner found nothing to change.');
       session.setStage('done');
@@ -230,6 +280,39 @@ async function runSession(session: RefactorSession, options: RefactorOptions): P
     session.log('info', `Usage: ${describeUsage(session.usage) || 'no model calls'}.`);
     if (Object.keys(session.editErrors).length > 0) session.log('info', `Search/replace edits refused in this run: ${describeEditErrors(session.editErrors)}.`);
   }
+}
+
+/**
+ * The run's TypeScript thread (with a folder on disk that has scripts) and the language tools the run
+ * uses: the editor's when given, backed by the TypeScript service. None when the setting is off.
+ */
+async function startLanguageTools(session: RefactorSession, options: RefactorOptions, signal: AbortSignal): Promise<{ checker?: CompileChecker; tools?: LanguageTools }> {
+  if (!options.checkRoot) {
+    return options.settings.languageServer && options.languageTools ? { tools: options.languageTools } : {};
+  }
+  const paths = (await options.workspace.listFiles(signal)).map((entry) => entry.path);
+  const checker = paths.some(isScriptPath) ? CompileChecker.start(options.checkRoot) : undefined;
+  if (!options.settings.languageServer) return checker ? { checker } : {};
+  const typescript = checker ? new TypeScriptLanguageTools(checker, paths, options.settings.languageServerBudgetMs) : undefined;
+  const tools = options.languageTools ? withFallback(options.languageTools, typescript) : typescript;
+  if (!tools) session.log('info', 'No language server for this workspace (no TypeScript or JavaScript files); the models do every change.');
+  return { ...(checker ? { checker } : {}), ...(tools ? { tools } : {}) };
+}
+
+/** Where the request's symbols are used, kept on the session and written for the planner ('' if none). */
+async function findReferences(session: RefactorSession, tools: LanguageTools, signal: AbortSignal): Promise<string> {
+  const names = requestSymbols(session.request);
+  if (names.length === 0) return '';
+  try {
+    session.references = await tools.references(names, signal);
+  } catch (error) {
+    signal.throwIfAborted();
+    session.log('warn', `The language server could not list references (${describeModelError(error)}); the planner works from the summary alone.`);
+    return '';
+  }
+  const found = session.references.filter((symbol) => symbol.files.length > 0);
+  if (found.length > 0) session.log('info', `References for the planner: ${found.map((symbol) => `${symbol.name} in ${symbol.files.length} file${symbol.files.length === 1 ? '' : 's'}`).join(', ')} (${tools.label}).`);
+  return describeReferences(session.references, tools.label);
 }
 
 class RunFailedError extends Error {}
@@ -305,13 +388,13 @@ class EarlyStart {
 // ---------------------------------------------------------------------------------------------
 // Workers
 
-async function runPlannedFile(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, id: string): Promise<'ok' | 'failed'> {
+async function runPlannedFile(session: RefactorSession, options: RunOptions, provider: ChatProvider, id: string): Promise<'ok' | 'failed'> {
   const file = session.file(id);
   if (!file) return 'failed';
   return runOneFile(session, options, provider, file);
 }
 
-async function runOneFile(session: RefactorSession, options: RefactorOptions, provider: ChatProvider, file: FileChangeState): Promise<'ok' | 'failed'> {
+async function runOneFile(session: RefactorSession, options: RunOptions, provider: ChatProvider, file: FileChangeState): Promise<'ok' | 'failed'> {
   const plan = session.plan;
   const change = plan?.changes.find((c) => c.id === file.id);
   if (!plan || !change) return 'failed';
@@ -320,9 +403,18 @@ async function runOneFile(session: RefactorSession, options: RefactorOptions, pr
     return 'failed';
   }
   session.updateFile(file, { status: 'working', error: undefined, timings: { startedAt: Date.now() } });
+  // A file the language server renamed: done without a model, or the model's starting point.
+  await options.renames?.ready;
+  const renamed = change.action === 'modify' ? options.renames?.renamed(file.path) : undefined;
+  if (renamed && options.renames && !options.renames.needsModel(change, renamed, session.plan?.symbolRenames ?? [])) {
+    return landLanguageServerRename(session, file, renamed);
+  }
   let result: WorkerResult;
   try {
-    result = await runWorker(workerInput(session, options, provider, plan, change));
+    const input = workerInput(session, options, provider, plan, change);
+    if (renamed) input.languageServer = { original: renamed.before, renamed: renamed.after, diff: renamed.diff, renames: describeRenames(renamed.renames) };
+    result = await runWorker(input);
+    session.updateFile(file, { performedBy: renamed ? 'both' : 'model' });
   } catch (error) {
     const finishedAt = Date.now();
     if (options.signal.aborted) {
@@ -333,6 +425,26 @@ async function runOneFile(session: RefactorSession, options: RefactorOptions, pr
     return 'failed';
   }
   return landResult(session, file, result, false);
+}
+
+function landLanguageServerRename(session: RefactorSession, file: FileChangeState, renamed: RenamedFile): 'ok' {
+  const finishedAt = Date.now();
+  session.timings.firstProposalAt ??= finishedAt;
+  session.updateFile(file, {
+    status: 'proposed',
+    original: renamed.before,
+    proposed: renamed.after,
+    diff: renamed.diff,
+    summary: `renamed ${describeRenames(renamed.renames)} (language server, ${renamed.places} place${renamed.places === 1 ? '' : 's'})`,
+    error: undefined,
+    performedBy: 'language-server',
+    timings: { ...file.timings, finishedAt },
+  });
+  return 'ok';
+}
+
+function describeRenames(renames: readonly { from: string; to: string }[]): string {
+  return renames.map((r) => `${r.from} → ${r.to}`).join(', ');
 }
 
 /** What every worker call of a run is given; a revision adds its findings on top. */
@@ -378,6 +490,7 @@ function landResult(session: RefactorSession, file: FileChangeState, result: Wor
     error: undefined,
     revisions: revision ? file.revisions + 1 : file.revisions,
     timings,
+    ...(revision && file.performedBy === 'language-server' ? { performedBy: 'both' as const } : {}),
   });
   return 'ok';
 }
@@ -457,7 +570,10 @@ async function verifyRound(session: RefactorSession, options: RefactorOptions, p
     const kept = focus ? previousModel.filter((f) => !revised.has(f.path)) : [];
     modelFindings = dedupe([...kept, ...fresh]);
   }
-  const checks = await runConsistencyChecks(plan, session.files, options.workspace, options.signal);
+  const consistency = await runConsistencyChecks(plan, session.files, options.workspace, options.signal);
+  // A file the rename check already flags needs no second finding saying it references the symbol.
+  const flagged = new Set(consistency.filter((f) => f.kind === 'missing-change').map((f) => f.path));
+  const checks = [...consistency, ...referenceCoverage(session.references, session.files).filter((f) => !flagged.has(f.path))];
   const compile = await compiled;
   session.timings.compileCheckMs = Date.now() - askedAt;
   session.setFindings([...modelFindings, ...checks, ...compile.findings]);

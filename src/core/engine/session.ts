@@ -4,6 +4,7 @@ import type { ChangeAction, FileStatus, Finding, Plan, PlannedChange, SessionSta
 import { emptyUsage, type Usage } from '../llm/usage';
 import type { SearchReplaceErrorKind } from '../edit/searchReplace';
 import { toDisposable, type Disposable } from '../lifecycle';
+import type { SymbolReferences } from '../language/languageTools';
 
 export type { FileStatus, SessionStage } from '../schemas';
 
@@ -31,8 +32,22 @@ export interface FileChangeState {
   revisions: number;
   findings: Finding[];
   timings: { startedAt?: number; finishedAt?: number };
-  /** Set when the plan grew to include this file after a check: why it joined. */
+  /** Set when the plan grew to include this file after a check or a language-server rename: why it joined. */
   addedBecause?: string;
+  /**
+   * Who made the proposal: the language server alone (an exact rename, no model call), a model, or a
+   * model on top of the language server's result. Absent until decided; the review shows it.
+   */
+  performedBy?: PerformedBy;
+}
+
+export const PERFORMERS = ['language-server', 'model', 'both'] as const;
+export type PerformedBy = (typeof PERFORMERS)[number];
+
+/** What the language server did for the run (or why it could not), for the log and the review. */
+export interface LanguageServerNote {
+  level: 'info' | 'warn';
+  message: string;
 }
 
 /** The compile check's verdict for the run, e.g. "the proposed changes type-check". */
@@ -62,6 +77,7 @@ export type SessionEvent =
   | { type: 'usage'; usage: Usage }
   | { type: 'compile-check'; summary: CompileCheckSummary }
   | { type: 'suggestions'; suggestions: PlanSuggestion[] }
+  | { type: 'language-server'; notes: LanguageServerNote[] }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export type SessionListener = (event: SessionEvent) => void;
@@ -82,6 +98,10 @@ export class RefactorSession {
   usage: Usage = emptyUsage();
   compileCheck?: CompileCheckSummary;
   suggestions: PlanSuggestion[] = [];
+  /** Where the request's symbols are declared and referenced, as found before planning. */
+  references: SymbolReferences[] = [];
+  /** Renames done by the language server, and fallbacks to the models with their reason. */
+  languageServerNotes: LanguageServerNote[] = [];
   timings: {
     startedAt: number;
     plannedAt?: number;
@@ -162,6 +182,13 @@ export class RefactorSession {
   setSuggestions(suggestions: PlanSuggestion[]): void {
     this.suggestions = suggestions;
     this.emit({ type: 'suggestions', suggestions });
+  }
+
+  /** Engine-side: a note for the review, also written to the log. */
+  addLanguageServerNote(note: LanguageServerNote): void {
+    this.languageServerNotes = [...this.languageServerNotes, note];
+    this.emit({ type: 'language-server', notes: this.languageServerNotes });
+    this.log(note.level, note.message);
   }
 
   /** Engine-side. */

@@ -5,7 +5,8 @@
 import { parentPort } from 'node:worker_threads';
 import { loadTypeScript } from './loadTypeScript';
 import { TypeScriptChecker } from './typeScriptCheck';
-import type { FromCheckWorker, ToCheckWorker } from './workerMessages';
+import type { FromCheckWorker, NavigationAnswer, NavigationQuestion, ToCheckWorker } from './workerMessages';
+import type { TypeScriptNavigation } from '../../language/typeScriptNavigation';
 
 const port = parentPort;
 let checker: TypeScriptChecker | undefined;
@@ -46,5 +47,27 @@ port?.on('message', (message: ToCheckWorker) => {
         send({ type: 'error', id: message.id, message: describe(error) });
       }
       return;
+    case 'navigate':
+      if (!checker) {
+        send({ type: 'error', id: message.id, message: 'TypeScript could not be loaded' });
+        return;
+      }
+      try {
+        send({ type: 'answer', id: message.id, answer: navigate(checker.navigation, message.question) });
+      } catch (error) {
+        send({ type: 'error', id: message.id, message: describe(error) });
+      }
+      return;
   }
 });
+
+function navigate(navigation: TypeScriptNavigation, question: NavigationQuestion): NavigationAnswer {
+  switch (question.kind) {
+    case 'references':
+      return navigation.references(question.names, question.paths);
+    case 'rename-symbol':
+      return navigation.renameSymbol(question.from, question.to, question.paths);
+    case 'rename-file':
+      return navigation.renameFile(question.from, question.to, question.paths);
+  }
+}

@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isScriptPath, type CheckOutcome, type TreeChange, type TypeScriptIdentity } from './proposedTree';
-import type { FromCheckWorker, ToCheckWorker } from './workerMessages';
+import type { FromCheckWorker, NavigationAnswer, NavigationQuestion, ToCheckWorker } from './workerMessages';
+
+export type NavigationReply = { kind: 'answered'; answer: NavigationAnswer } | { kind: 'over-budget'; budgetMs: number } | { kind: 'unavailable'; reason: string };
 
 export type CheckReply =
   | { kind: 'checked'; outcome: CheckOutcome }
@@ -35,7 +37,7 @@ export class CompileChecker {
   private worker: Worker | undefined;
   private dead: string | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, (reply: CheckReply) => void>();
+  private readonly pending = new Map<number, (reply: CheckReply | NavigationReply) => void>();
   private identity: TypeScriptIdentity | undefined;
 
   private constructor(script: string | undefined, root: string) {
@@ -71,11 +73,12 @@ export class CompileChecker {
     if (this.dead || !this.worker) return Promise.resolve({ kind: 'unavailable', reason: this.dead ?? 'no worker' });
     const id = this.nextId++;
     return new Promise<CheckReply>((resolve, reject) => {
-      const finish = (reply: CheckReply | Error) => {
+      const finish = (reply: CheckReply | NavigationReply | Error) => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         this.pending.delete(id);
         if (reply instanceof Error) reject(reply);
+        else if (reply.kind === 'answered') resolve({ kind: 'unavailable', reason: 'the thread answered a check with a navigation answer' });
         else resolve(reply);
       };
       const timer = setTimeout(() => {
@@ -89,6 +92,31 @@ export class CompileChecker {
       signal.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, finish);
       this.post({ type: 'check', id, changes: [...changes] });
+    });
+  }
+
+  /**
+   * Asks the thread's TypeScript language service (references, renames). A question past its budget is
+   * given up, not killed: the thread stays for the compile check, and its late answer is dropped.
+   */
+  navigate(question: NavigationQuestion, signal: AbortSignal, budgetMs: number): Promise<NavigationReply> {
+    signal.throwIfAborted();
+    if (this.dead || !this.worker) return Promise.resolve({ kind: 'unavailable', reason: this.dead ?? 'no worker' });
+    const id = this.nextId++;
+    return new Promise<NavigationReply>((resolve, reject) => {
+      const finish = (reply: CheckReply | NavigationReply | Error) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.pending.delete(id);
+        if (reply instanceof Error) reject(reply);
+        else if (reply.kind === 'checked') resolve({ kind: 'unavailable', reason: 'the thread answered a question with a check' });
+        else resolve(reply);
+      };
+      const timer = setTimeout(() => finish({ kind: 'over-budget', budgetMs }), budgetMs);
+      const onAbort = () => finish(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, finish);
+      this.post({ type: 'navigate', id, question });
     });
   }
 
@@ -115,6 +143,10 @@ export class CompileChecker {
     }
     if (message.type === 'result') {
       this.pending.get(message.id)?.({ kind: 'checked', outcome: message.outcome });
+      return;
+    }
+    if (message.type === 'answer') {
+      this.pending.get(message.id)?.({ kind: 'answered', answer: message.answer });
       return;
     }
     if (message.id === undefined) {

@@ -6,6 +6,7 @@ import type * as TS from 'typescript';
 import type { LoadedTypeScript, TypeScriptModule } from './loadTypeScript';
 import { newDiagnostics } from './newDiagnostics';
 import { isScriptPath, type CheckOutcome, type NewDiagnostic, type TreeChange } from './proposedTree';
+import { TypeScriptNavigation } from '../../language/typeScriptNavigation';
 import { normalize, ProjectSet, type Overlay, type Project } from './tsProjects';
 
 interface RawDiagnostic {
@@ -20,6 +21,8 @@ export class TypeScriptChecker {
   private readonly ts: TypeScriptModule;
   private readonly root: string;
   private readonly projects: ProjectSet;
+  /** References and renames over the same projects and parsed files as the check. */
+  readonly navigation: TypeScriptNavigation;
   /** Baseline diagnostics per file; valid while the baseline overlay stays the same. */
   private baselineCache = new Map<string, RawDiagnostic[]>();
   private baselineOverlay = new Map<string, string | null>();
@@ -28,6 +31,7 @@ export class TypeScriptChecker {
     this.ts = loaded.ts;
     this.root = normalize(path.resolve(root));
     this.projects = new ProjectSet(this.ts, this.root);
+    this.navigation = new TypeScriptNavigation(this.ts, this.root, this.projects);
   }
 
   get identity() {

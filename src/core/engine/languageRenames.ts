@@ -1,0 +1,161 @@
+// The rename specialist that is not a model. When the plan renames a symbol the language server can
+// locate, the rename is computed exactly (every reference, no tokens) and becomes proposals like any
+// worker's: one per file, reviewable per hunk, applied in the same single edit. Files it touches that
+// the plan left out join the plan, marked as added by the rename. A model still runs on a renamed file
+// where it adds something — the old name left in comments, strings or related names, or a planned
+// change that is more than the rename — and then starts from the renamed text. Where the server
+// cannot answer, the models do the rename as before, and the log and the review say why.
+import { applyOffsetEdits, mergeFileEdits, type FileEdits, type LanguageTools } from '../language/languageTools';
+import { unifiedDiff } from '../edit/unifiedDiff';
+import type { PlannedChange, SymbolRename } from '../schemas';
+import { newFileState, type FileChangeState, type RefactorSession } from './session';
+
+export interface RenamedFile {
+  path: string;
+  /** The text the language server read: the proposal's original. */
+  before: string;
+  after: string;
+  diff: string;
+  /** The renames that changed this file, and how many places. */
+  renames: SymbolRename[];
+  places: number;
+}
+
+export class LanguageServerRenames {
+  private started: Promise<void> | undefined;
+  private readonly files = new Map<string, RenamedFile>();
+  private source = '';
+
+  constructor(
+    private readonly tools: LanguageTools,
+    private readonly session: RefactorSession,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Starts the renames once, as soon as the plan names them (its renames stream before its changes). */
+  start(renames: readonly SymbolRename[]): void {
+    this.started ??= this.run(renames.filter((rename) => rename.from !== rename.to));
+  }
+
+  /** Settles when the renames are computed (or given up); never rejects. */
+  get ready(): Promise<void> {
+    return this.started ?? Promise.resolve();
+  }
+
+  renamed(path: string): RenamedFile | undefined {
+    return this.files.get(path);
+  }
+
+  /**
+   * Whether a model must still work on a renamed file: the plan asks more of it than the rename, or a
+   * renamed name still appears in some form (comments, strings, `userStore` for `UserStore`).
+   */
+  needsModel(change: PlannedChange, file: RenamedFile, renames: readonly SymbolRename[]): boolean {
+    if (change.action !== 'modify') return true;
+    if (change.specialist !== 'rename') return true;
+    return renames.some((rename) => mentions(file.after, rename.from));
+  }
+
+  /**
+   * Adds a change for every renamed file the plan does not have, marked as added by the rename. Files
+   * the plan creates or deletes keep the plan's action (the rename is dropped there, with a note).
+   */
+  joinPlan(): FileChangeState[] {
+    const plan = this.session.plan;
+    if (!plan) return [];
+    const added: FileChangeState[] = [];
+    const ids = new Set(plan.changes.map((change) => change.id));
+    let n = 0;
+    for (const file of this.files.values()) {
+      const planned = plan.changes.find((change) => change.path === file.path);
+      if (planned) {
+        if (planned.action !== 'modify') {
+          this.files.delete(file.path);
+          this.session.log('info', `${file.path}: the plan ${planned.action}s this file, so the language server's rename is not applied there.`);
+        }
+        continue;
+      }
+      do n++;
+      while (ids.has(`r${n}`));
+      ids.add(`r${n}`);
+      const names = file.renames.map((r) => `${r.from} → ${r.to}`).join(', ');
+      const change: PlannedChange = { id: `r${n}`, path: file.path, action: 'modify', description: `Rename ${names} (done by the language server).`, specialist: 'rename', dependsOn: [] };
+      plan.changes.push(change);
+      const state: FileChangeState = { ...newFileState(change), addedBecause: `the language server's rename of ${names} changes it (${file.places} place${file.places === 1 ? '' : 's'})` };
+      this.session.files.push(state);
+      added.push(state);
+    }
+    if (added.length > 0) {
+      this.session.log('info', `The language server's rename reaches ${added.length} file(s) the plan left out; they join the plan: ${added.map((f) => f.path).join(', ')}.`);
+      this.session.emit({ type: 'plan', plan });
+      for (const file of added) this.session.emit({ type: 'file', file });
+    }
+    return added;
+  }
+
+  private async run(renames: SymbolRename[]): Promise<void> {
+    if (renames.length === 0) return;
+    const answers: FileEdits[][] = [];
+    const touched = new Map<string, SymbolRename[]>();
+    for (const rename of renames) {
+      let answer;
+      try {
+        answer = await this.tools.renameSymbol(rename.from, rename.to, this.signal);
+      } catch (error) {
+        if (this.signal.aborted) return;
+        answer = { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
+      }
+      if (!answer.ok) {
+        this.session.addLanguageServerNote({ level: 'warn', message: `The language server could not rename ${rename.from} → ${rename.to} (${answer.reason}); model workers do it.` });
+        continue;
+      }
+      this.source = answer.source;
+      answers.push(answer.value);
+      for (const file of answer.value) touched.set(file.path, [...(touched.get(file.path) ?? []), rename]);
+      const places = answer.value.reduce((sum, file) => sum + file.edits.length, 0);
+      this.session.addLanguageServerNote({ level: 'info', message: `Renamed ${rename.from} → ${rename.to} with the ${answer.source}: ${places} place${places === 1 ? '' : 's'} in ${answer.value.length} file${answer.value.length === 1 ? '' : 's'}, no model tokens.` });
+    }
+    let merged: FileEdits[];
+    try {
+      merged = mergeFileEdits(answers);
+    } catch (error) {
+      this.session.addLanguageServerNote({ level: 'warn', message: `The language server's renames could not be combined (${error instanceof Error ? error.message : String(error)}); model workers do them.` });
+      return;
+    }
+    for (const file of merged) {
+      let after: string;
+      try {
+        after = applyOffsetEdits(file.before, file.edits);
+      } catch (error) {
+        this.session.log('warn', `${file.path}: the language server's edits do not fit the file (${error instanceof Error ? error.message : String(error)}); a model worker renames it.`);
+        continue;
+      }
+      if (after === file.before) continue;
+      this.files.set(file.path, { path: file.path, before: file.before, after, diff: unifiedDiff(file.path, file.before, after), renames: touched.get(file.path) ?? [], places: file.edits.length });
+    }
+  }
+
+  /** Who computed the renames, e.g. "TypeScript language service". */
+  get label(): string {
+    return this.source || this.tools.label;
+  }
+}
+
+/** The old name in any of its usual spellings, as a whole word: `UserStore`, `userStore`, `USER_STORE`, `user-store`. */
+export function mentions(text: string, name: string): boolean {
+  const base = name.slice(name.lastIndexOf('.') + 1);
+  const words = base.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim().split(/\s+/);
+  const variants = new Set([base, base[0]?.toLowerCase() + base.slice(1), base[0]?.toUpperCase() + base.slice(1)]);
+  if (words.length > 1) {
+    variants.add(words.map((w) => w.toUpperCase()).join('_'));
+    variants.add(words.map((w) => w.toLowerCase()).join('_'));
+    variants.add(words.map((w) => w.toLowerCase()).join('-'));
+  }
+  // Module paths (`from './userStore'`) name files, not the symbol: a model must not rename them.
+  const code = text.replace(/\b(from|import|require)\s*\(?\s*(['"])[^'"\n]*\2/g, '');
+  return [...variants].some((variant) => new RegExp(`(?<![\\w$])${escapeRegExp(variant)}(?![\\w$])`).test(code));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,182 @@
+// The TypeScript language service as a language server for the engine (the core's LanguageTools):
+// declarations by name (`getNavigateToItems`), references (`findReferences`), exact renames
+// (`findRenameLocations`) and the import updates of a file move (`getEditsForFileRename`). Synchronous,
+// so it runs on the compile check's worker thread, over the same projects and parsed files.
+import * as path from 'node:path';
+import type * as TS from 'typescript';
+import type { TypeScriptModule } from '../verify/compileCheck/loadTypeScript';
+import { isScriptPath } from '../verify/compileCheck/proposedTree';
+import { normalize, type Project, type ProjectSet } from '../verify/compileCheck/tsProjects';
+import type { FileEdits, LanguageAnswer, SymbolReferences } from './languageTools';
+
+interface Declaration {
+  project: Project;
+  /** Absolute. */
+  file: string;
+  /** Offset of the declared name. */
+  position: number;
+  line: number;
+  kind: string;
+}
+
+/** Most workspace files handed to the projects (an inferred project takes them all as roots). */
+const MAX_FILES = 20_000;
+
+export class TypeScriptNavigation {
+  constructor(
+    private readonly ts: TypeScriptModule,
+    private readonly root: string,
+    private readonly projects: ProjectSet,
+  ) {}
+
+  references(names: readonly string[], paths: readonly string[]): SymbolReferences[] {
+    this.load(paths);
+    const out: SymbolReferences[] = [];
+    for (const name of names) {
+      const declarations = this.declarations(name);
+      if (declarations.length === 0) continue;
+      const counts = new Map<string, number>();
+      const seen = new Set<string>();
+      for (const declaration of declarations) {
+        const referenced = declaration.project.baseline.ls.findReferences(declaration.file, declaration.position) ?? [];
+        for (const symbol of referenced) {
+          for (const reference of symbol.references) {
+            const relative = this.relative(reference.fileName);
+            const key = `${reference.fileName}:${reference.textSpan.start}`;
+            if (relative === undefined || seen.has(key)) continue;
+            seen.add(key);
+            counts.set(relative, (counts.get(relative) ?? 0) + 1);
+          }
+        }
+      }
+      out.push({
+        name,
+        declarations: declarations.map((d) => ({ path: this.relative(d.file) ?? d.file, line: d.line, kind: d.kind })),
+        files: [...counts].map(([file, count]) => ({ path: file, count })).sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
+      });
+    }
+    return out;
+  }
+
+  renameSymbol(from: string, to: string, paths: readonly string[]): LanguageAnswer<FileEdits[]> {
+    if (!isIdentifier(this.ts, to)) return { ok: false, reason: `"${to}" is not a valid identifier` };
+    this.load(paths);
+    const declarations = this.declarations(from);
+    if (declarations.length === 0) return { ok: false, reason: `no declaration of ${from} was found in the workspace's TypeScript or JavaScript files` };
+    // Declarations of one symbol (overloads, a class merged with an interface) rename the same places;
+    // unrelated symbols of the same name rename different ones, and the plan does not say which.
+    const bySymbol = new Map<string, { declaration: Declaration; locations: readonly TS.RenameLocation[] }>();
+    for (const declaration of declarations) {
+      const ls = declaration.project.baseline.ls;
+      const info = ls.getRenameInfo(declaration.file, declaration.position, { allowRenameOfImportPath: false });
+      if (!info.canRename) return { ok: false, reason: `TypeScript cannot rename ${from}: ${info.localizedErrorMessage}` };
+      const locations = ls.findRenameLocations(declaration.file, declaration.position, false, false, { providePrefixAndSuffixTextForRename: false });
+      if (!locations || locations.length === 0) return { ok: false, reason: `TypeScript found nothing to rename for ${from}` };
+      const key = locations.map((l) => `${normalize(l.fileName)}:${l.textSpan.start}`).sort().join('|');
+      if (!bySymbol.has(key)) bySymbol.set(key, { declaration, locations });
+    }
+    if (bySymbol.size > 1) {
+      const places = [...bySymbol.values()].map(({ declaration: d }) => `${this.relative(d.file) ?? d.file}:${d.line}`).join(', ');
+      return { ok: false, reason: `${from} names ${bySymbol.size} different declarations (${places}), and the plan does not say which` };
+    }
+    const [only] = [...bySymbol.values()];
+    if (!only) return { ok: false, reason: `no declaration of ${from} was found` };
+    const byFile = new Map<string, FileEdits>();
+    for (const location of only.locations) {
+      const relative = this.relative(location.fileName);
+      if (relative === undefined) return { ok: false, reason: `renaming ${from} would change ${normalize(location.fileName)}, outside the workspace's own files` };
+      let entry = byFile.get(relative);
+      if (!entry) {
+        entry = { path: relative, before: only.declaration.project.baseline.readFile(normalize(location.fileName)) ?? '', edits: [] };
+        byFile.set(relative, entry);
+      }
+      const newText = `${location.prefixText ?? ''}${to}${location.suffixText ?? ''}`;
+      entry.edits.push({ start: location.textSpan.start, end: location.textSpan.start + location.textSpan.length, newText });
+    }
+    return { ok: true, value: [...byFile.values()], source: this.label() };
+  }
+
+  renameFile(from: string, to: string, paths: readonly string[]): LanguageAnswer<FileEdits[]> {
+    const oldFile = this.absolute(from);
+    if (!this.ts.sys.fileExists(oldFile)) return { ok: false, reason: `${from} does not exist` };
+    this.load(paths);
+    const project = this.projects.ownerOf(oldFile, false);
+    const changes = project.baseline.ls.getEditsForFileRename(oldFile, this.absolute(to), {}, { allowTextChangesInNewFiles: true });
+    const out: FileEdits[] = [];
+    for (const change of changes) {
+      const relative = this.relative(change.fileName);
+      if (relative === undefined || change.textChanges.length === 0) continue;
+      out.push({
+        path: relative,
+        before: project.baseline.readFile(normalize(change.fileName)) ?? '',
+        edits: change.textChanges.map((c) => ({ start: c.span.start, end: c.span.start + c.span.length, newText: c.newText })),
+      });
+    }
+    return { ok: true, value: out, source: this.label() };
+  }
+
+  private label(): string {
+    return `TypeScript ${this.ts.version} language service`;
+  }
+
+  /** Every workspace script joins its project, so an inferred project sees them all. */
+  private load(paths: readonly string[]): void {
+    for (const file of paths.filter(isScriptPath).slice(0, MAX_FILES)) this.projects.ownerOf(this.absolute(file), false);
+  }
+
+  /** Where `name` (or `Container.member`) is declared, in the workspace's own files. */
+  private declarations(name: string): Declaration[] {
+    const dot = name.lastIndexOf('.');
+    const member = dot > 0 ? name.slice(dot + 1) : name;
+    const container = dot > 0 ? name.slice(0, dot) : undefined;
+    const found: Declaration[] = [];
+    const seen = new Set<string>();
+    for (const project of this.projects.all()) {
+      const ls = project.baseline.ls;
+      for (const item of ls.getNavigateToItems(member, 200, undefined, true)) {
+        if (item.name !== member || item.kind === 'alias' || (container !== undefined && item.containerName !== container)) continue;
+        const file = normalize(item.fileName);
+        if (this.relative(file) === undefined) continue;
+        const text = project.baseline.readFile(file);
+        if (text === undefined) continue;
+        const position = nameOffset(text, member, item.textSpan.start, item.textSpan.start + item.textSpan.length);
+        const key = `${file}:${position}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push({ project, file, position, line: lineOf(text, position), kind: item.kind });
+      }
+    }
+    return found;
+  }
+
+  private absolute(relative: string): string {
+    return normalize(path.resolve(this.root, relative));
+  }
+
+  /** Workspace-relative, or undefined for files outside it or in node_modules. */
+  private relative(file: string): string | undefined {
+    const normalized = normalize(file);
+    if (!normalized.startsWith(`${this.root}/`) || normalized.includes('/node_modules/')) return undefined;
+    return normalized.slice(this.root.length + 1);
+  }
+}
+
+/** The declared name's offset inside its declaration's span (the span starts at modifiers or keywords). */
+function nameOffset(text: string, name: string, start: number, end: number): number {
+  const pattern = new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$')}(?![\\w$])`, 'g');
+  pattern.lastIndex = start;
+  const match = pattern.exec(text);
+  return match && match.index < end ? match.index : start;
+}
+
+/** One identifier token and nothing else (a reserved word scans as its keyword and is refused). */
+function isIdentifier(ts: TypeScriptModule, text: string): boolean {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
+  return scanner.scan() === ts.SyntaxKind.Identifier && scanner.scan() === ts.SyntaxKind.EndOfFileToken;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

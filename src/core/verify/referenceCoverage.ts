@@ -1,0 +1,28 @@
+// A check that needs no model: every file the language server says references a symbol of the request
+// should be in a plan that changes that symbol. A file left out gets a `missing-change` finding, which
+// the plan-growth setting turns into a proposed addition like any other check's.
+import type { SymbolReferences } from '../language/languageTools';
+import type { Finding } from '../schemas';
+
+export function referenceCoverage(references: readonly SymbolReferences[], planned: readonly { path: string }[]): Finding[] {
+  const inPlan = new Set(planned.map((file) => file.path));
+  const findings: Finding[] = [];
+  for (const symbol of references) {
+    // Only a plan that works on the symbol (changes a file that uses it) must cover all of its uses.
+    if (!symbol.files.some((file) => inPlan.has(file.path))) continue;
+    const declaredIn = [...new Set(symbol.declarations.map((d) => d.path))];
+    for (const file of symbol.files) {
+      if (inPlan.has(file.path)) continue;
+      findings.push({
+        path: file.path,
+        line: 0,
+        severity: 'warning',
+        kind: 'missing-change',
+        source: 'check',
+        message: `references ${symbol.name} (${file.count} time${file.count === 1 ? '' : 's'}), but the plan does not change this file`,
+        relatedPaths: declaredIn.filter((p) => p !== file.path),
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,161 @@
+// The rename specialist that is not a model, in the CLI's engine (the TypeScript language service on
+// the compile check's thread), through the loopback server and the real openai client: an exact rename
+// merged into the plan, files the plan missed joining it, models only where they add something, the
+// fallback when the symbol cannot be found, and the references the planner is shown.
+import * as assert from 'node:assert/strict';
+import { createNodeWorkspace } from '../../src/node/nodeWorkspace';
+import { DEFAULT_ENGINE_SETTINGS, startRefactor, type EngineSettings } from '../../src/core/engine/orchestrator';
+import type { Plan, PlannedChange } from '../../src/core/schemas';
+import type { RefactorSession } from '../../src/core/engine/session';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
+import { change, json, makeWorkspace, noFindings, plan, provider, removeWorkspace, requestsFor, userText, workerFile, workerRequests } from './support/engineHarness';
+import { store } from './support/storeFixture';
+import { mentions } from '../../src/core/engine/languageRenames';
+
+const RENAME = [{ from: 'UserStore', to: 'AccountRepository' }];
+
+/** A worker that follows the prompt: new names everywhere, the module paths left alone. */
+const renameClass = (file: string): string => (store[file] ?? '').replace(/UserStore/g, 'AccountRepository');
+
+function script(planned: Plan, worker: (file: string, request: RecordedRequest) => string = renameClass): (request: RecordedRequest) => FakeReply {
+  return (request) => {
+    if (request.schemaName === 'plan') return json(planned);
+    if (request.schemaName === 'verifier_report') return noFindings;
+    const file = workerFile(request) ?? '';
+    return json({ content: worker(file, request), summary: 'done' });
+  };
+}
+
+describe('language-server specialists (core, TypeScript language service)', function () {
+  this.timeout(60_000);
+  let server: FakeOpenAIServer;
+  let root: string;
+
+  beforeEach(async () => {
+    server = await startFakeOpenAIServer();
+    root = await makeWorkspace(store);
+  });
+  afterEach(async () => {
+    await server.close();
+    await removeWorkspace(root);
+  });
+
+  async function run(request: string, planned: Plan, settings: Partial<EngineSettings> = {}, worker?: (file: string, request: RecordedRequest) => string): Promise<RefactorSession> {
+    server.setScript(script(planned, worker));
+    const { session, done } = startRefactor({
+      request,
+      workspace: createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }),
+      provider: provider(server),
+      settings: { ...DEFAULT_ENGINE_SETTINGS, revisionRounds: 0, ...settings },
+      signal: new AbortController().signal,
+      checkRoot: root,
+    });
+    await done;
+    assert.equal(session.stage, 'done', session.error);
+    return session;
+  }
+
+  const renamePlan = (paths: string[], renames = RENAME): Plan =>
+    plan(paths.map((p, i) => change(`c${i + 1}`, p, 'Rename UserStore to AccountRepository.')), renames);
+
+  it('renames an exported class in every file that uses it, with no model call for the plain renames', async () => {
+    // The plan names the declaration and two callers; five other files use the class.
+    const session = await run('Rename `UserStore` to `AccountRepository` everywhere', renamePlan(['src/userStore.ts', 'src/register.ts', 'src/lookup.ts']));
+    const byPath = new Map(session.files.map((f) => [f.path, f]));
+    assert.deepEqual([...byPath.keys()].sort(), ['src/app.ts', 'src/audit.ts', 'src/index.ts', 'src/lookup.ts', 'src/register.ts', 'src/userStore.ts']);
+    for (const file of session.files) {
+      assert.equal(file.status, 'proposed', `${file.path}: ${file.error ?? ''}`);
+      assert.ok(!/\bUserStore\b/.test((file.proposed ?? '').replace(/\/\/.*|`[^`]*`/g, '')), `${file.path} still names UserStore in code`);
+    }
+    assert.equal(byPath.get('src/register.ts')?.performedBy, 'language-server');
+    assert.equal(byPath.get('src/app.ts')?.performedBy, 'language-server');
+    assert.match(byPath.get('src/app.ts')?.addedBecause ?? '', /language server's rename of UserStore → AccountRepository changes it \(3 places\)/);
+    // audit.ts keeps the old name in a comment and a string: a model finishes it, from the renamed text.
+    const audit = byPath.get('src/audit.ts');
+    assert.equal(audit?.performedBy, 'both');
+    assert.equal(audit?.proposed, renameClass('src/audit.ts'));
+    const auditPrompt = userText(workerRequests(server, 'src/audit.ts')[0]!);
+    assert.match(auditPrompt, /already renamed UserStore → AccountRepository/);
+    assert.match(auditPrompt, /with the language server's rename applied\) of `src\/audit\.ts`:\n[\s\S]*function audit\(store: AccountRepository\)/);
+    // Only audit.ts needed a worker; the file name `userStore.ts` stays (no model touched the import paths).
+    assert.deepEqual(workerRequests(server).map(workerFile), ['src/audit.ts']);
+    assert.equal(byPath.get('src/index.ts')?.proposed, "export { AccountRepository } from './userStore';\nexport { register } from './register';\n");
+    assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
+    // The README still says UserStore: the plan left the docs out, and the check says so.
+    assert.deepEqual(session.findings.filter((f) => f.severity !== 'info').map((f) => f.path), ['README.md']);
+    assert.match(session.languageServerNotes[0]?.message ?? '', /^Renamed UserStore → AccountRepository with the TypeScript 5\.\d+\.\d+ language service: 11 places in 6 files, no model tokens\.$/);
+  });
+
+  it('lists the files that reference the request\'s symbols, with counts, in the planner\'s summary', async () => {
+    await run('Rename `UserStore` to `AccountRepository` everywhere', renamePlan(['src/userStore.ts']));
+    const planner = userText(requestsFor(server, 'plan')[0]!);
+    assert.match(planner, /References found by the TypeScript language service/);
+    assert.match(planner, /- UserStore \(class in src\/userStore\.ts:1\): referenced in 6 files: src\/app\.ts \(3\), src\/audit\.ts \(2\), src\/lookup\.ts \(2\), src\/register\.ts \(2\), src\/index\.ts \(1\), src\/userStore\.ts \(1\)/);
+  });
+
+  it('a rename plus a docs change: the model edits the README, the language server the code', async () => {
+    const planned = renamePlan(['src/userStore.ts']);
+    planned.changes.push(change('c2', 'README.md', 'Use the new name AccountRepository in the docs.', { specialist: 'docs' }));
+    const session = await run('Rename `UserStore` to `AccountRepository` and update the docs', planned);
+    const readme = session.files.find((f) => f.path === 'README.md');
+    assert.equal(readme?.performedBy, 'model');
+    assert.equal(readme?.proposed, '# store\n\nUse `AccountRepository` to keep users.\n');
+    assert.equal(session.files.find((f) => f.path === 'src/userStore.ts')?.performedBy, 'language-server');
+    assert.deepEqual(workerRequests(server).map(workerFile).sort(), ['README.md', 'src/audit.ts']);
+  });
+
+  it('a symbol that cannot be found falls back to model workers, and says so', async () => {
+    const planned = plan([change('c1', 'src/userStore.ts', 'Rename UserRepo to Accounts.')], [{ from: 'UserRepo', to: 'Accounts' }]);
+    const session = await run('Rename UserRepo to Accounts', planned, {}, (file) => store[file] ?? '');
+    assert.equal(session.files.length, 1);
+    assert.equal(session.files[0]?.performedBy, 'model');
+    assert.equal(workerRequests(server).length, 1);
+    assert.deepEqual(session.languageServerNotes, [
+      { level: 'warn', message: "The language server could not rename UserRepo → Accounts (no declaration of UserRepo was found in the workspace's TypeScript or JavaScript files); model workers do it." },
+    ]);
+  });
+
+  it('an ambiguous declaration falls back with both places named', async () => {
+    const planned = plan([change('c1', 'src/cache/a.ts', 'Rename Cache to LruCache.')], [{ from: 'Cache', to: 'LruCache' }]);
+    const session = await run('Rename Cache to LruCache', planned, {}, (file) => (store[file] ?? '').replace(/Cache/g, 'LruCache'));
+    assert.match(session.languageServerNotes[0]?.message ?? '', /Cache names 2 different declarations \(src\/cache\/a\.ts:1, src\/cache\/b\.ts:1\), and the plan does not say which\); model workers do it\./);
+    assert.equal(session.files[0]?.performedBy, 'model');
+  });
+
+  it('a plan that leaves out a referencing file gets a finding, and with extendPlan auto a proposed addition', async () => {
+    // A signature change (no rename): the language server cannot do it, but it knows every caller.
+    const planned = plan([
+      change('c1', 'src/register.ts', 'Make register take the name as a third parameter.', { specialist: 'api-migration' }),
+      change('c2', 'src/app.ts', "Pass 'Ada' as register's new third argument.", { specialist: 'api-migration', dependsOn: ['c1'] }),
+    ]);
+    const worker = (file: string) =>
+      file === 'src/register.ts'
+        ? (store[file] ?? '').replace('id: string): void', 'id: string, name: string): void').replace('id.toUpperCase()', 'name')
+        : (store[file] ?? '').replace("register(store, 'ada')", "register(store, 'ada', 'Ada')");
+    const session = await run('Add a name parameter to `register` and update every caller', planned, {}, worker);
+    // index.ts re-exports register: the language server lists it, the plan does not have it.
+    const missing = session.findings.filter((f) => f.kind === 'missing-change');
+    assert.deepEqual(missing.map((f) => `${f.path}: ${f.message}`), ['src/index.ts: references register (1 time), but the plan does not change this file']);
+    assert.deepEqual(missing[0]?.relatedPaths, ['src/register.ts']);
+
+    const grown = await run('Add a name parameter to `register` and update every caller', planned, { extendPlan: 'auto' }, (file) => (file === 'src/index.ts' ? store[file] ?? '' : worker(file)));
+    assert.ok(grown.files.some((f) => f.path === 'src/index.ts' && f.addedBecause !== undefined), 'the referencing file joins the plan');
+  });
+
+  it('languageServer off: the models do the whole rename, as before', async () => {
+    const session = await run('Rename `UserStore` to `AccountRepository` everywhere', renamePlan(['src/userStore.ts', 'src/register.ts']), { languageServer: false });
+    assert.deepEqual(session.files.map((f) => f.performedBy), ['model', 'model']);
+    assert.deepEqual(session.languageServerNotes, []);
+    assert.doesNotMatch(userText(requestsFor(server, 'plan')[0]!), /References found/);
+  });
+
+  it('what is left for a model: the old name in any usual spelling, but not in module paths', () => {
+    assert.equal(mentions("import { A } from './userStore';\n", 'UserStore'), false);
+    assert.equal(mentions('// keeps the USER_STORE flag\n', 'UserStore'), true);
+    assert.equal(mentions('const userStore = make();\n', 'UserStore'), true);
+    assert.equal(mentions('const userStores = make();\n', 'UserStore'), false);
+    assert.equal(mentions('see Store.get docs', 'Store.get'), true);
+  });
+});
+
+export type { PlannedChange };
