@@ -102,19 +102,21 @@ describe('CLI (dist/cli.js)', function () {
     assert.equal(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout) as {
       plan: { changes: unknown[] };
-      files: { path: string; action: string; status: string; diff: string; findings: unknown[] }[];
+      files: { path: string; action: string; status: string; diff: string; findings: unknown[]; performedBy?: string }[];
       findings: { path: string; line: number }[];
       usage: Record<string, { requests: number }>;
       timings: { startedAt: number; finishedAt: number };
       synthesis: { subject: string; message: string };
     };
     assert.equal(result.plan.changes.length, 3);
-    assert.match(result.synthesis.message, /^.+\n\nRequested: Rename UserStore to AccountRepository\n\nChanges:\n- src\/store\.ts: renamed\n- src\/app\.ts: renamed\n- notes\.md: renamed\n\nOpen findings:\n- src\/app\.ts:2 \[info, inconsistency, verifier\]: consider renaming s\n$/);
+    assert.match(result.synthesis.message, /^.+\n\nRequested: Rename UserStore to AccountRepository\n\nChanges:\n- src\/store\.ts: renamed UserStore → AccountRepository \(language server, 1 place\)\n- src\/app\.ts: renamed UserStore → AccountRepository \(language server, 2 places\)\n- notes\.md: renamed\n\nOpen findings:\n- src\/app\.ts:2 \[info, inconsistency, verifier\]: consider renaming s\n$/);
     assert.deepEqual(result.files.map((f) => [f.path, f.action, f.status]), [['src/store.ts', 'modify', 'proposed'], ['src/app.ts', 'modify', 'proposed'], ['notes.md', 'modify', 'proposed']]);
     assert.match(result.files[0]?.diff ?? '', /\+export class AccountRepository/);
     assert.equal(result.files[1]?.findings.length, 1);
     assert.deepEqual(result.findings.map((f) => [f.path, f.line]), [['src/app.ts', 2]]);
-    assert.equal(result.usage.worker?.requests, 3);
+    // The TypeScript language service renamed the code; only the notes needed a model.
+    assert.deepEqual(result.files.map((f) => f.performedBy), ['language-server', 'language-server', 'model']);
+    assert.equal(result.usage.worker?.requests, 1);
     assert.ok(result.timings.finishedAt >= result.timings.startedAt);
   });
 

@@ -53,7 +53,9 @@ describe('compile check in a run', function () {
       request: 'Rename formatPrice to formatAmount',
       workspace: createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }),
       provider: provider(server),
-      settings: { ...DEFAULT_ENGINE_SETTINGS, revisionRounds: 0, ...settings },
+      // The compiler alone against a weak model: no language server doing the renames or listing callers
+      // (test/unit/languageServerRename.test.ts covers it).
+      settings: { ...DEFAULT_ENGINE_SETTINGS, revisionRounds: 0, languageServer: false, ...settings },
       signal,
       checkRoot: root,
     };

@@ -5,6 +5,7 @@
 // Whether that happens on its own, after the user's click, or not at all is `extendPlan`.
 import { checkRelativePath, isSecretPath } from '../workspace/paths';
 import type { Finding, PlannedChange } from '../schemas';
+import { UNPLANNED_REFERENCE } from '../verify/referenceCoverage';
 import { newFileState, type FileChangeState, type PlanSuggestion, type RefactorSession } from './session';
 import type { WorkspaceAccess } from '../workspace/workspace';
 
@@ -47,12 +48,15 @@ export async function offerSuggestions(session: RefactorSession, mode: ExtendPla
 }
 
 function reasonFor(findings: readonly Finding[]): string {
-  const compile = findings.filter((f) => f.kind === 'compile-error').length;
-  const leftovers = findings.length - compile;
+  const compile = findings.filter((f) => f.kind === 'compile-error');
+  const references = findings.filter((f) => f.code === UNPLANNED_REFERENCE);
+  const leftovers = findings.length - compile.length - references.length;
   const parts = [];
-  if (compile > 0) parts.push(`the proposed changes cause ${compile} new compile error${compile === 1 ? '' : 's'} here`);
+  if (compile.length > 0) parts.push(`the proposed changes cause ${compile.length} new compile error${compile.length === 1 ? '' : 's'} here`);
   if (leftovers > 0) parts.push(`${leftovers} use${leftovers === 1 ? '' : 's'} of a renamed identifier remain here`);
-  const first = findings[0];
+  for (const reference of references) parts.push(`the language server says it ${reference.message.replace(/, but the plan does not change this file$/, '')}`);
+  // The compiler's error says most about what to fix; a reference count says least.
+  const first = compile[0] ?? findings.find((f) => f.code !== UNPLANNED_REFERENCE);
   return `${parts.join('; ')}${first ? ` (line ${first.line}: ${first.message})` : ''}`;
 }
 

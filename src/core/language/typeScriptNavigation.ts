@@ -134,7 +134,7 @@ export class TypeScriptNavigation {
     for (const project of this.projects.all()) {
       const ls = project.baseline.ls;
       for (const item of ls.getNavigateToItems(member, 200, undefined, true)) {
-        if (item.name !== member || item.kind === 'alias' || (container !== undefined && item.containerName !== container)) continue;
+        if (item.name !== member || item.kind === this.ts.ScriptElementKind.alias || (container !== undefined && item.containerName !== container)) continue;
         const file = normalize(item.fileName);
         if (this.relative(file) === undefined) continue;
         const text = project.baseline.readFile(file);

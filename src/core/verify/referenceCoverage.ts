@@ -4,6 +4,9 @@
 import type { SymbolReferences } from '../language/languageTools';
 import type { Finding } from '../schemas';
 
+/** The finding's code, so plan growth can tell a reference count from a compiler error. */
+export const UNPLANNED_REFERENCE = 'unplanned-reference';
+
 export function referenceCoverage(references: readonly SymbolReferences[], planned: readonly { path: string }[]): Finding[] {
   const inPlan = new Set(planned.map((file) => file.path));
   const findings: Finding[] = [];
@@ -19,6 +22,7 @@ export function referenceCoverage(references: readonly SymbolReferences[], plann
         severity: 'warning',
         kind: 'missing-change',
         source: 'check',
+        code: UNPLANNED_REFERENCE,
         message: `references ${symbol.name} (${file.count} time${file.count === 1 ? '' : 's'}), but the plan does not change this file`,
         relatedPaths: declaredIn.filter((p) => p !== file.path),
       });

@@ -37,7 +37,8 @@ describe('robustness: network faults', function () {
   // A rate-limit deadline of 3 s: a server that rate-limits every call is waited for that long, no longer.
   const cli = (baseURL: string, timeoutMs = 10_000): Promise<CliRun> =>
     runCli(
-      ['--workspace', scratch.root, '--request', 'Rename UserStore to AccountRepository', '--base-url', baseURL, '--timeout-ms', String(timeoutMs), '--rate-limit-deadline', '3', '--apply'],
+      // No language server: it would do this rename without the model calls whose faults are tested here.
+      ['--workspace', scratch.root, '--request', 'Rename UserStore to AccountRepository', '--base-url', baseURL, '--timeout-ms', String(timeoutMs), '--rate-limit-deadline', '3', '--apply', '--no-language-server'],
       { OPENAI_API_KEY: 'sk-network-test-key' },
     );
 
