@@ -36,6 +36,7 @@ export function checkResult(task: LoadedTask, root: string, result: Files, optio
     const pattern = new RegExp(rule.pattern, 'm');
     for (const [file, text] of result) {
       if (!(CODE.test(file) || (rule.in === 'all' && DOCS.test(file))) || rule.except?.includes(file)) continue;
+      if (rule.under !== undefined && !file.startsWith(rule.under)) continue;
       const match = pattern.exec(text);
       if (match) {
         problems.push(`${rule.why} (${file}:${text.slice(0, match.index).split('\n').length})`);
@@ -47,6 +48,7 @@ export function checkResult(task: LoadedTask, root: string, result: Files, optio
     const text = result.get(rule.path);
     const found = text === undefined ? 0 : (text.match(new RegExp(rule.pattern, 'g')) ?? []).length;
     if (found < (rule.count ?? 1)) problems.push(`${rule.why} (${rule.path}${text === undefined ? ' is missing' : rule.count ? `: ${found} of ${rule.count}` : ''})`);
+    else if (rule.max !== undefined && found > rule.max) problems.push(`${rule.why} (${rule.path}: ${found}, at most ${rule.max})`);
   }
   for (const file of task.checks.missing ?? []) if (result.has(file)) problems.push(`${file} still exists`);
 
