@@ -1,8 +1,8 @@
 // `npm run eval -- --base-url URL --model NAME [--tasks a,b] [--replay]`: scores a model on the
 // evaluation set. Prints a table (task, pass or fail and why, the project's own tests, files, tokens,
 // wall time) and writes eval/results.json. --replay serves the replay model (derived from the
-// reference solutions) on a loopback port instead of calling a real endpoint. Exit 0 when every task passed, 1 otherwise, 2 on
-// a usage error.
+// reference solutions) on a loopback port instead of calling a real endpoint. Exit 0 when every task
+// passed, 1 otherwise, 2 on a usage error.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
