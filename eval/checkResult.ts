@@ -1,9 +1,11 @@
 // The automatic checker of one task's result: the project type-checks (with this repository's
 // TypeScript, through its compiler API so the standard library is parsed once for the whole set),
-// the task's conditions hold (old name gone, new signature at the call sites, moved file gone), and no
-// file outside the reference solution's files changed.
+// the project's own tests pass (eval/projectTests.ts, where they can run offline), the task's
+// conditions hold (old name gone, new signature at the call sites, moved file gone), and no file
+// outside the reference solution's files changed.
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { runProjectTests, type TestsOutcome } from './projectTests';
 import { REPO_ROOT, type Files, type LoadedTask } from './taskSet';
 
 const CODE = /\.(ts|tsx|js|mjs|cjs)$/;
@@ -13,13 +15,16 @@ export interface CheckOutcome {
   passed: boolean;
   /** Why it failed, one short phrase per problem; empty when it passed. */
   problems: string[];
+  /** The project's own tests on the result; "not run" with the reason when they were not. */
+  tests: TestsOutcome;
 }
 
 /**
- * `root` holds the result on disk (for the type-check); `result` is the same tree in memory.
- * `typeCheck: false` checks only the conditions (for tests of the conditions themselves).
+ * `root` holds the result on disk (for the type-check and the tests); `result` is the same tree in
+ * memory. `typeCheck: false` checks only the conditions (for tests of the conditions themselves);
+ * `tests: false` skips the project's tests (reported as not run).
  */
-export function checkResult(task: LoadedTask, root: string, result: Files, options: { typeCheck?: boolean } = {}): CheckOutcome {
+export function checkResult(task: LoadedTask, root: string, result: Files, options: { typeCheck?: boolean; tests?: boolean } = {}): CheckOutcome {
   const problems: string[] = [];
 
   const expectedChanges = new Set([...task.reference.modified, ...task.reference.created, ...task.reference.deleted]);
@@ -31,6 +36,7 @@ export function checkResult(task: LoadedTask, root: string, result: Files, optio
     const pattern = new RegExp(rule.pattern, 'm');
     for (const [file, text] of result) {
       if (!(CODE.test(file) || (rule.in === 'all' && DOCS.test(file))) || rule.except?.includes(file)) continue;
+      if (rule.under !== undefined && !file.startsWith(rule.under)) continue;
       const match = pattern.exec(text);
       if (match) {
         problems.push(`${rule.why} (${file}:${text.slice(0, match.index).split('\n').length})`);
@@ -42,12 +48,15 @@ export function checkResult(task: LoadedTask, root: string, result: Files, optio
     const text = result.get(rule.path);
     const found = text === undefined ? 0 : (text.match(new RegExp(rule.pattern, 'g')) ?? []).length;
     if (found < (rule.count ?? 1)) problems.push(`${rule.why} (${rule.path}${text === undefined ? ' is missing' : rule.count ? `: ${found} of ${rule.count}` : ''})`);
+    else if (rule.max !== undefined && found > rule.max) problems.push(`${rule.why} (${rule.path}: ${found}, at most ${rule.max})`);
   }
   for (const file of task.checks.missing ?? []) if (result.has(file)) problems.push(`${file} still exists`);
 
   const errors = options.typeCheck === false ? [] : typeCheck(root);
   if (errors.length > 0) problems.push(`tsc: ${errors.length} error(s), first: ${errors[0] ?? ''}`);
-  return { passed: problems.length === 0, problems };
+  const tests = options.tests === false || options.typeCheck === false ? { state: 'not run' as const, detail: 'not asked for', short: 'not asked for' } : runProjectTests(task.project, root);
+  if (tests.state === 'failed') problems.push(`tests: ${tests.detail}`);
+  return { passed: problems.length === 0, problems, tests };
 }
 
 // Library files (lib.*.d.ts, @types/node) are the same for every task: parse them once.

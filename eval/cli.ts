@@ -1,8 +1,8 @@
 // `npm run eval -- --base-url URL --model NAME [--tasks a,b] [--replay]`: scores a model on the
-// evaluation set. Prints a table (task, pass or fail and why, files, tokens, wall time) and writes
-// eval/results.json. --replay serves the replay model (derived from the reference solutions) on a
-// loopback port instead of calling a real endpoint. Exit 0 when every task passed, 1 otherwise, 2 on
-// a usage error.
+// evaluation set. Prints a table (task, pass or fail and why, the project's own tests, files, tokens,
+// wall time) and writes eval/results.json. --replay serves the replay model (derived from the
+// reference solutions) on a loopback port instead of calling a real endpoint. Exit 0 when every task
+// passed, 1 otherwise, 2 on a usage error.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +16,8 @@ const USAGE = `Usage: npm run eval -- --base-url URL --model NAME [--tasks id,id
        npm run eval -- --replay [--tasks id,id]
 
 Runs the evaluation tasks (eval/tasks/) through the refactoring engine against an OpenAI-compatible
-endpoint and checks each result (type-check, the task's conditions, no unrelated file changed).
+endpoint and checks each result (type-check, the project's own tests where they run offline, the
+task's conditions, no unrelated file changed).
 The API key comes from OPENAI_API_KEY (a placeholder is sent when it is unset).
 --replay answers with the replay model derived from the reference solutions, on a loopback server.`;
 

@@ -10,6 +10,7 @@ import { createNodeWorkspace } from '../src/node/nodeWorkspace';
 import { DEFAULT_ENGINE_SETTINGS, startRefactor } from '../src/core/engine/orchestrator';
 import { describePartialRun, partialRunSummary } from '../src/core/review/partialRun';
 import { checkResult } from './checkResult';
+import type { TestsOutcome } from './projectTests';
 import { readTree, writeTree, type LoadedTask } from './taskSet';
 
 export interface EvalEndpoint {
@@ -32,6 +33,10 @@ export interface TaskResult {
   wallMs: number;
   /** What the verifier and the deterministic checks reported, as "path:line kind: message". */
   findings: string[];
+  /** The project's own tests on the result: passed, failed, or not run (with the reason in testsDetail). */
+  tests: TestsOutcome['state'];
+  testsDetail: string;
+  testsShort: string;
   /** Whether the result equals the reference solution byte for byte (informative; the checker decides). */
   matchesReference: boolean;
 }
@@ -62,19 +67,20 @@ export async function runTask(task: LoadedTask, endpoint: EvalEndpoint, signal: 
       wallMs,
       findings: session.findings.map((finding) => `${finding.path}:${finding.line} ${finding.kind}: ${finding.message}`),
     };
-    if (session.stage !== 'done') return { ...base, passed: false, why: `run ${session.stage}: ${session.error ?? 'no reason given'}`, matchesReference: false };
-    const partial = describePartialRun(session.plan, session.files);
-    if (partial) return { ...base, passed: false, why: `not applied: ${partialRunSummary(partial)}; first: ${firstFailure(session.files)}`, matchesReference: false };
+    const notApplied = { tests: 'not run' as const, testsDetail: 'the result was not applied', testsShort: 'result not applied', matchesReference: false };
+    if (session.stage !== 'done') return { ...base, ...notApplied, passed: false, why: `run ${session.stage}: ${session.error ?? 'no reason given'}` };
+    const partial = describePartialRun(session.plan, session.files, session.compileCheck);
+    if (partial) return { ...base, ...notApplied, passed: false, why: `not applied: ${partialRunSummary(partial)}; first: ${firstFailure(session.files)}` };
 
     const changes = session.files
       .filter((file) => file.status === 'proposed' && (file.diff !== '' || file.action === 'delete'))
       .map((file) => ({ path: file.path, action: file.action, original: file.original, proposed: file.proposed }));
     const applied = await applyChangesToDisk(root, changes);
-    if (applied.refused.length > 0) return { ...base, passed: false, why: `refused on apply: ${applied.refused.map((r) => `${r.path}: ${r.reason}`).join('; ')}`, matchesReference: false };
+    if (applied.refused.length > 0) return { ...base, ...notApplied, passed: false, why: `refused on apply: ${applied.refused.map((r) => `${r.path}: ${r.reason}`).join('; ')}` };
 
     const result = readTree(root);
     const check = checkResult(task, root, result);
-    return { ...base, passed: check.passed, why: check.problems.join('; '), matchesReference: sameTree(result, task) };
+    return { ...base, passed: check.passed, why: check.problems.join('; '), tests: check.tests.state, testsDetail: check.tests.detail, testsShort: check.tests.short, matchesReference: sameTree(result, task) };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -99,6 +105,7 @@ export function formatTable(results: readonly TaskResult[]): string {
   const rows = results.map((r) => [
     r.task,
     r.passed ? 'pass' : `FAIL: ${r.why.length > 140 ? `${r.why.slice(0, 139)}…` : r.why}`,
+    `${r.tests} (${r.testsShort})`,
     `${r.files.proposed}/${r.files.planned} (ref ${r.files.reference})`,
     (r.tokens.prompt + r.tokens.completion).toLocaleString('en-US'),
     `${(r.wallMs / 1000).toFixed(1)} s`,
@@ -106,8 +113,9 @@ export function formatTable(results: readonly TaskResult[]): string {
   const passed = results.filter((r) => r.passed).length;
   const tokens = results.reduce((sum, r) => sum + r.tokens.prompt + r.tokens.completion, 0);
   const wall = results.reduce((sum, r) => sum + r.wallMs, 0);
-  rows.push([`${results.length} tasks`, `${passed} passed`, '', tokens.toLocaleString('en-US'), `${(wall / 1000).toFixed(1)} s`]);
-  const header = ['task', 'result', 'files proposed/planned', 'tokens', 'wall time'];
+  const testsPassed = results.filter((r) => r.tests === 'passed').length;
+  rows.push([`${results.length} tasks`, `${passed} passed`, `${testsPassed} passed`, '', tokens.toLocaleString('en-US'), `${(wall / 1000).toFixed(1)} s`]);
+  const header = ['task', 'result', 'tests', 'files proposed/planned', 'tokens', 'wall time'];
   const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
   return lines.join('\n');
 }

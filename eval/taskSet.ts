@@ -24,9 +24,19 @@ const AbsentSchema = z.strictObject({
   /** `code`: .ts/.js files; `all`: also Markdown. */
   in: z.enum(['code', 'all']),
   except: z.array(z.string()).optional(),
+  /** Only files under this folder (e.g. "test/"): a migration of the tests leaves src/ as it is. */
+  under: z.string().regex(/\/$/, 'a folder path ending in /').optional(),
   why: z.string().min(1),
 });
-const PresentSchema = z.strictObject({ path: z.string().min(1), pattern: Pattern, count: z.number().int().positive().optional(), why: z.string().min(1) });
+const PresentSchema = z.strictObject({
+  path: z.string().min(1),
+  pattern: Pattern,
+  /** At least this many matches (default 1): the new API at every former call site. */
+  count: z.number().int().positive().optional(),
+  /** At most this many: the old API only where the task keeps it (a migration with an exception). */
+  max: z.number().int().nonnegative().optional(),
+  why: z.string().min(1),
+});
 
 export const TaskSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),

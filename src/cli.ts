@@ -107,7 +107,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
 
     // Writing the files that succeeded while others failed would leave the refactoring half done.
-    const partial = describePartialRun(session.plan, session.files);
+    const partial = describePartialRun(session.plan, session.files, session.compileCheck);
     if (options.apply && partial && !options.allowPartial) {
       if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(session))}\n`);
       const rest = partial.planned - partial.failed.length;

@@ -104,13 +104,13 @@ describe('Refactor Across Files in the extension host', function () {
       await send({ type: 'apply', allowPartial: true });
       const afterConfirm = { a: await diskText(at('a.ts')), b: await diskText(at('b.ts')), c: await diskText(at('c.ts')) };
       recordCase(
-        { area: 'Model output', case: 'Review of a partial run (1 of 3 planned files failed)', expected: 'The panel names the failed file and says the rename would be left half done; Apply without the confirmation writes nothing; “Apply 2 of 3 anyway” writes the other two.', suite: 'integration', fixed: 'Apply asks for confirmation in a partial run (was: applied the rest silently)' },
+        { area: 'Model output', case: 'Review of a partial run (1 of 3 planned files failed)', expected: 'The panel names the failed file and says the rename would be left half done, with the compile check’s verdict; Apply without the confirmation writes nothing; “Apply 2 of 3 anyway” writes the other two.', suite: 'integration', fixed: 'Apply asks for confirmation in a partial run (was: applied the rest silently)' },
         `session view: ${JSON.stringify(view.partial ?? null)}; first apply: notice “${notices[0] ?? '(none)'}”, a.ts ${afterFirst.a === 'export class Foo {}\n' ? 'unchanged' : 'WRITTEN'}; confirmed apply: a.ts ${JSON.stringify(afterConfirm.a)}, c.ts ${afterConfirm.c?.includes('Foo') ? 'keeps Foo' : 'CHANGED'}`,
         () => {
           assert.equal(review.session.file(idOf(review, at('c.ts')))?.status, 'failed');
           assert.deepEqual(view.partial?.failed, [at('c.ts')]);
           assert.equal(view.partial?.planned, 3);
-          assert.match(view.partial?.summary ?? '', /^1 of 3 planned files failed \(.*c\.ts\): applying the rest leaves the rename of Foo to Bar half done$/);
+          assert.match(view.partial?.summary ?? '', /^1 of 3 planned files failed \(.*c\.ts\): applying the rest leaves the rename of Foo to Bar half done \(compile check: 1 new error in 1 file\)$/);
           assert.equal(view.canApply, true);
           assert.deepEqual(afterFirst, { a: 'export class Foo {}\n', b: "import { Foo } from './a';\nnew Foo();\n" }, 'nothing is written before the confirmation');
           assert.match(notices[0] ?? '', /1 of 3 planned files failed .*Nothing was applied; choose “Apply 2 of 3 anyway”/);

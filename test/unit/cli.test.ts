@@ -220,8 +220,18 @@ describe('CLI (dist/cli.js)', function () {
       const run = await runCli([...base(), '--apply']);
       assert.equal(run.code, 1, run.stderr);
       const errors = run.stderr.split('\n').filter((line) => line.startsWith('refactor-orchestrator: '));
-      assert.deepEqual(errors, ['refactor-orchestrator: 1 of 3 planned files failed (notes.md): applying the rest leaves the rename of UserStore to AccountRepository half done; nothing written (pass --allow-partial to write the other 2 anyway)']);
+      assert.deepEqual(errors, ['refactor-orchestrator: 1 of 3 planned files failed (notes.md): applying the rest leaves the rename of UserStore to AccountRepository half done (compile check: the proposed changes type-check); nothing written (pass --allow-partial to write the other 2 anyway)']);
       assert.ok(run.stderr.trimEnd().endsWith(errors[0] ?? '-'), 'the reason is the last line');
+      assert.deepEqual(await snapshot(root), before);
+    });
+
+    it("--apply's refusal cites the compile check's verdict: a failed caller leaves the project broken", async () => {
+      server.setScript((request) => (workerFile(request) === 'src/app.ts' ? { content: 'I updated the import.' } : script()(request)));
+      const before = await snapshot(root);
+      const run = await runCli([...base(), '--apply']);
+      assert.equal(run.code, 1, run.stderr);
+      const errors = run.stderr.split('\n').filter((line) => line.startsWith('refactor-orchestrator: '));
+      assert.deepEqual(errors, ['refactor-orchestrator: 1 of 3 planned files failed (src/app.ts): applying the rest leaves the rename of UserStore to AccountRepository half done (compile check: 1 new error in 1 file); nothing written (pass --allow-partial to write the other 2 anyway)']);
       assert.deepEqual(await snapshot(root), before);
     });
 

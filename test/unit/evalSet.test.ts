@@ -1,7 +1,8 @@
 // The evaluation set (eval/) in CI: the replay model, derived from each task's reference solution and
 // served by the loopback fake server, runs every task through `npm run eval`'s entry point exactly as
-// a user scores their endpoint; every task must pass. The checker must also be able to fail: the
-// untouched project, or a result that changes an unrelated file, fails every task.
+// a user scores their endpoint; every task must pass, the projects' own tests included. The checker
+// must also be able to fail: the untouched project, a result that changes an unrelated file, one that
+// does not type-check, one that breaks the project's tests, and a migration that goes too far.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -55,11 +56,11 @@ describe('evaluation set (replay model, real projects)', function () {
     } finally {
       await server.close();
     }
-    const written = JSON.parse(fs.readFileSync(out, 'utf8')) as { results: { task: string; passed: boolean; why: string; matchesReference: boolean; findings: string[]; tokens: { prompt: number; completion: number } }[] };
+    const written = JSON.parse(fs.readFileSync(out, 'utf8')) as { results: { task: string; project: string; passed: boolean; why: string; tests: string; testsDetail: string; matchesReference: boolean; findings: string[]; tokens: { prompt: number; completion: number } }[] };
     const failed = written.results.filter((result) => !result.passed).map((result) => `${result.task}: ${result.why}`);
     const searchReplaceRequests = server.requests.filter((request) => request.schemaName === 'search_replace').length;
     recordCase(
-      { area: 'Model output', case: 'Evaluation set: 12 refactors of 3 real projects, replay model with short (one-line, repeated, mis-indented) search blocks', expected: 'Every task passes: the project type-checks, old names are gone, no unrelated file changes; each result equals the reference solution.' },
+      { area: 'Model output', case: 'Evaluation set: 13 refactors of 3 real projects, replay model with short (one-line, repeated, mis-indented) search blocks', expected: "Every task passes: the project type-checks, its own tests pass, old names are gone, no unrelated file changes; each result equals the reference solution." },
       `exit ${String(run.code)}; ${written.results.length - failed.length} of ${written.results.length} passed; ${searchReplaceRequests} search/replace worker requests; failures: ${failed.join(' / ') || 'none'}`,
       () => {
         assert.equal(run.code, 0, `${run.stderr}\n${run.stdout}`);
@@ -68,6 +69,10 @@ describe('evaluation set (replay model, real projects)', function () {
         assert.ok(written.results.every((result) => result.matchesReference), 'each result equals its reference solution');
         assert.ok(written.results.every((result) => result.tokens.prompt > 0 && result.tokens.completion > 0), 'tokens are counted');
         assert.ok(searchReplaceRequests >= 10, `${searchReplaceRequests} files went through search/replace`);
+        // The projects' own tests ran on every result (superstruct's validation-fixture suite is not
+        // vendored, and says so).
+        assert.deepEqual(written.results.filter((result) => result.tests !== 'passed').map((result) => `${result.task}: ${result.tests} ${result.testsDetail}`), []);
+        for (const result of written.results.filter((candidate) => candidate.project === 'superstruct')) assert.match(result.testsDetail, /; not run: test\/index\.test\.ts \(it runs the fixture modules under test\/validation\//);
       },
     );
     // The results equal the references, so an "inconsistency" (a leftover in a changed file) is a false
@@ -80,8 +85,10 @@ describe('evaluation set (replay model, real projects)', function () {
     );
     const table = run.stdout.split('\n').filter((line) => line.startsWith('| '));
     assert.equal(table.length, tasks.length + 3, run.stdout);
-    assert.match(table[0] ?? '', /^\| task \| result \| files proposed\/planned \| tokens \| wall time \|$/);
-    assert.match(table[table.length - 1] ?? '', new RegExp(`^\\| ${tasks.length} tasks \\| ${tasks.length} passed \\|`));
+    assert.match(table[0] ?? '', /^\| task \| result \| tests \| files proposed\/planned \| tokens \| wall time \|$/);
+    assert.match(table.find((line) => line.startsWith('| redux-rename-isplainobject ')) ?? '', /^\| redux-rename-isplainobject \| pass \| passed \(\d+ tests, 9 files\) \|/);
+    assert.match(table.find((line) => line.startsWith('| superstruct-rename-structerror ')) ?? '', /\| passed \(\d+ tests, 5 files, \+1 file not run\) \|/);
+    assert.match(table[table.length - 1] ?? '', new RegExp(`^\\| ${tasks.length} tasks \\| ${tasks.length} passed \\| ${tasks.length} passed \\|`));
   });
 
   it('the replay writes short search blocks as models do: one-liners that match several places, some mis-indented', () => {
@@ -131,6 +138,44 @@ describe('evaluation set (replay model, real projects)', function () {
     writeTree(brokenRoot, broken);
     const brokenOutcome = checkResult(chosen, brokenRoot, broken);
     assert.ok(brokenOutcome.problems.some((problem) => /^tsc: 1 error\(s\), first: src\/createStore\.ts\(\d+\): Cannot find name 'isPlainObject'/.test(problem)), brokenOutcome.problems.join('; '));
+  });
+
+  it("the checker runs the project's own tests: a result that type-checks but breaks one fails", () => {
+    // redux-warning-source's first reference changed warning()'s output and every call, but left the
+    // test expecting the bare message: it type-checked and met every condition; only the tests catch it.
+    const chosen = tasks.find((candidate) => candidate.id === 'redux-warning-source') ?? assert.fail('redux-warning-source');
+    const tree = referenceTree(chosen);
+    tree.set('test/utils/warning.spec.ts', (tree.get('test/utils/warning.spec.ts') ?? '').replace("toBe('[test] Test')", "toBe('Test')"));
+    const root = path.join(scratch, 'tests-fail');
+    writeTree(root, tree);
+    const outcome = checkResult(chosen, root, tree);
+    assert.equal(outcome.tests.state, 'failed');
+    assert.deepEqual(outcome.problems, ["tests: 1 of 81 failed, first: Utils warning calls console.error when available: AssertionError: expected '[test] Test' to be 'Test' // Object.is equality"]);
+  });
+
+  it('a migration check looks only where the task says (under test/) and caps the uses it keeps (max)', () => {
+    const chosen = tasks.find((candidate) => candidate.id === 'redux-migrate-legacy-createstore') ?? assert.fail('redux-migrate-legacy-createstore');
+    // src/ still calls createStore (its own definition, applyMiddleware's parameter): not a leftover.
+    assert.deepEqual(checkResult(chosen, scratch, referenceTree(chosen), { typeCheck: false }).problems, []);
+    // Migrating the one test that must keep createStore is one use too many…
+    const tooFar = referenceTree(chosen);
+    tooFar.set('test/createStore.spec.ts', (tooFar.get('test/createStore.spec.ts') ?? '').replace('(createStore as any)(', '(legacy_createStore as any)('));
+    const root = path.join(scratch, 'too-far');
+    writeTree(root, tooFar);
+    const outcome = checkResult(chosen, root, tooFar);
+    assert.deepEqual(outcome.problems.slice(0, 2), [
+      'createStore.spec.ts should use createStore only in its import and the several-enhancers test (test/createStore.spec.ts: 1 of 2)',
+      'the several-enhancers test no longer calls createStore (test/createStore.spec.ts)',
+    ]);
+    // …and the project's own test says why: legacy_createStore drops the fourth argument.
+    assert.match(outcome.problems[2] ?? '', /^tests: 1 of 81 failed, first: createStore throws if passing several enhancer functions with preloaded state: AssertionError: expected \[Function\] to throw an error/);
+    // A leftover call outside the kept test is over the cap.
+    const leftover = referenceTree(chosen);
+    leftover.set('test/createStore.spec.ts', (leftover.get('test/createStore.spec.ts') ?? '').replace('legacy_createStore(reducers.todos)', 'createStore(reducers.todos)'));
+    assert.deepEqual(checkResult(chosen, scratch, leftover, { typeCheck: false }).problems, [
+      'createStore.spec.ts should use createStore only in its import and the several-enhancers test (test/createStore.spec.ts: 3, at most 2)',
+      'not every former use of createStore uses legacy_createStore (test/createStore.spec.ts: 51 of 52)',
+    ]);
   });
 
   it('refuses an unknown task id with a usage error', async () => {

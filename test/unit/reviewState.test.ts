@@ -185,4 +185,16 @@ describe('review rules (core)', () => {
     propose('x');
     assert.deepEqual(changes, []);
   });
+
+  it("describes a partial run once settled, with the compile check's verdict on what applying the rest leaves", async () => {
+    const { session, review, propose, settle } = harness(fileState('x'), fileState('y'));
+    propose('x');
+    const y = session.file('y');
+    assert.ok(y);
+    session.updateFile(y, { status: 'failed', error: 'no edits' });
+    assert.equal(review.partialRun(), undefined, 'not while the run is going');
+    session.setCompileCheck({ state: 'errors', verdict: '2 new errors in 1 file', newErrors: 2, files: 1 });
+    await settle();
+    assert.deepEqual(review.partialRun(), { planned: 2, failed: ['src/y.ts'], consequence: 'applying the rest leaves the change half done: the failed files keep their old code', compileVerdict: '2 new errors in 1 file' });
+  });
 });

@@ -144,7 +144,7 @@ export class ReviewState implements Disposable {
 
   /** Once the run has settled: the planned files that failed, when some (not all) did. */
   partialRun(): PartialRun | undefined {
-    return this.running ? undefined : describePartialRun(this.session.plan, this.session.files);
+    return this.running ? undefined : describePartialRun(this.session.plan, this.session.files, this.session.compileCheck);
   }
 
   /** The file changed under the proposal: its decision is dropped and it cannot be decided again

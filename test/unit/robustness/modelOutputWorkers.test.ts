@@ -208,10 +208,10 @@ describe('robustness: model output (workers, through the CLI)', function () {
     fixture.server.setScript(script({ plan: json(renamingBigPlan), search_replace: hostileWorkerFor('src/big.ts', notFound) }));
     const outcome = await runApply(fixture.server, fixture.root);
     const line = outcome.errorLines[0] ?? '(no error line)';
-    recordCase({ area: AREA, case: 'CLI --apply of a partial run (1 of 2 planned files failed)', expected: 'Refused: exit 1, one stderr line naming the failed count and --allow-partial; nothing written.', fixed: '--apply refuses a partial run unless --allow-partial (was: wrote the other files, leaving the rename half done)' }, `exit ${String(outcome.run.code)}; stderr: "${line}"; ${diskSummaryOf(outcome)}`, () => {
+    recordCase({ area: AREA, case: 'CLI --apply of a partial run (1 of 2 planned files failed)', expected: 'Refused: exit 1, one stderr line naming the failed count, the compile check’s verdict and --allow-partial; nothing written.', fixed: '--apply refuses a partial run unless --allow-partial (was: wrote the other files, leaving the rename half done)' }, `exit ${String(outcome.run.code)}; stderr: "${line}"; ${diskSummaryOf(outcome)}`, () => {
       assert.equal(outcome.run.code, 1, outcome.run.stderr);
       assert.equal(outcome.errorLines.length, 1);
-      assert.match(line, /^refactor-orchestrator: 1 of 2 planned files failed \(src\/big\.ts\): applying the rest leaves the rename of UserStore to AccountRepository half done; nothing written \(pass --allow-partial to write the other 1 anyway\)$/);
+      assert.match(line, /^refactor-orchestrator: 1 of 2 planned files failed \(src\/big\.ts\): applying the rest leaves the rename of UserStore to AccountRepository half done \(compile check: the proposed changes type-check\); nothing written \(pass --allow-partial to write the other 1 anyway\)$/);
       assert.deepEqual(outcome.changed, []);
       assert.equal(fileOf(outcome, 'src/big.ts')?.status, 'failed', '--json still reports the run');
       assert.ok(!outcome.hasStackTrace);
