@@ -73,8 +73,8 @@ export async function runTask(task: LoadedTask, endpoint: EvalEndpoint, signal: 
     if (partial) return { ...base, ...notApplied, passed: false, why: `not applied: ${partialRunSummary(partial)}; first: ${firstFailure(session.files)}` };
 
     const changes = session.files
-      .filter((file) => file.status === 'proposed' && (file.diff !== '' || file.action === 'delete'))
-      .map((file) => ({ path: file.path, action: file.action, original: file.original, proposed: file.proposed }));
+      .filter((file) => file.status === 'proposed' && (file.diff !== '' || file.action === 'delete' || file.action === 'move'))
+      .map((file) => ({ path: file.path, action: file.action, original: file.original, proposed: file.proposed, ...(file.movedFrom !== undefined ? { movedFrom: file.movedFrom } : {}) }));
     const applied = await applyChangesToDisk(root, changes);
     if (applied.refused.length > 0) return { ...base, ...notApplied, passed: false, why: `refused on apply: ${applied.refused.map((r) => `${r.path}: ${r.reason}`).join('; ')}` };
 

@@ -132,8 +132,8 @@ type ApplyOutcome = Awaited<ReturnType<typeof applyChangesToDisk>>;
 
 async function applyProposals(root: string, session: RefactorSession): Promise<ApplyOutcome> {
   const changes: DiskChange[] = session.files
-    .filter((file) => file.status === 'proposed' && (file.diff !== '' || file.action === 'delete'))
-    .map((file) => ({ path: file.path, action: file.action, original: file.original, proposed: file.proposed }));
+    .filter((file) => file.status === 'proposed' && (file.diff !== '' || file.action === 'delete' || file.action === 'move'))
+    .map((file) => ({ path: file.path, action: file.action, original: file.original, proposed: file.proposed, ...(file.movedFrom !== undefined ? { movedFrom: file.movedFrom } : {}) }));
   const outcome = await applyChangesToDisk(root, changes);
   for (const written of outcome.applied) progress(`[applied] ${written}`);
   for (const refused of outcome.refused) progress(`[refused] ${refused.path}: ${refused.reason}`);
@@ -148,7 +148,7 @@ async function writePatch(root: string, target: string, session: RefactorSession
   const check = checkPatchTarget(root, target, proposals.map((file) => file.path));
   if (!check.ok) return fail(check.reason);
   try {
-    await writeFile(check.path, acceptedPatch(proposals.map((file) => ({ path: file.path, original: file.original, proposed: file.proposed }))));
+    await writeFile(check.path, acceptedPatch(proposals.map((file) => ({ path: file.path, original: file.original, proposed: file.proposed, ...(file.movedFrom !== undefined ? { movedFrom: file.movedFrom } : {}) }))));
   } catch (error) {
     return fail(`could not write the patch to ${check.path}: ${error instanceof Error ? error.message : String(error)}`);
   }

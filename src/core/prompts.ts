@@ -2,7 +2,7 @@
 // without digging through control flow. Builders return plain ChatMessage arrays; nothing here calls
 // a model.
 import type { ChatMessage } from './llm/chatProvider';
-import type { Finding, Plan, PlannedChange, Specialist } from './schemas';
+import type { FileAction, Finding, Plan, PlannedChange, Specialist } from './schemas';
 
 // ---------------------------------------------------------------------------------------------
 // Planner
@@ -25,14 +25,22 @@ Rules:
   independent files run in parallel.
 - "symbolRenames": every identifier the refactor renames (from → to), so leftovers can be found
   automatically. Empty when nothing is renamed.
-- Write "summary" and "symbolRenames" first, then "changes", listing each change after the changes it
-  depends on: workers start on each change as soon as it has been written.
+- "fileMoves": every file the refactor moves or renames (from → to, both workspace-relative). A change
+  to the moved file's own content is listed at its current path. Empty when nothing moves.
+- Write "summary", "symbolRenames" and "fileMoves" first, then "changes", listing each change after the
+  changes it depends on: workers start on each change as soon as it has been written.
 - Include every file that must change for the code to stay consistent (callers, tests, docs), and
   nothing else.`;
 
-export function buildPlannerMessages(request: string, workspaceSummary: string, maxFiles: number): ChatMessage[] {
+/** Said to the planner when a language server will do the plan's renames and import updates. */
+const LANGUAGE_SERVER_RULES = `
+- A language server renames every code reference of the "symbolRenames" exactly, and updates the
+  imports that point at a moved file: plan a change for a file only where more than that must change
+  there (comments, strings, docs, related names, other edits).`;
+
+export function buildPlannerMessages(request: string, workspaceSummary: string, maxFiles: number, languageServer = false): ChatMessage[] {
   return [
-    { role: 'system', content: `${PLANNER_SYSTEM}\n- At most ${maxFiles} changes.` },
+    { role: 'system', content: `${PLANNER_SYSTEM}${languageServer ? LANGUAGE_SERVER_RULES : ''}\n- At most ${maxFiles} changes.` },
     {
       role: 'user',
       content: `Request:\n${request}\n\nWorkspace summary:\n${workspaceSummary}\n\nReply with the plan as JSON.`,
@@ -158,7 +166,7 @@ export function buildWorkerMessages(input: WorkerPromptInput): ChatMessage[] {
     }
   }
   if (languageServer) {
-    parts.push(`The language server has already renamed ${languageServer.renames} in every code reference of this file (applied to the content below):\n\`\`\`diff\n${languageServer.diff}\`\`\`\nKeep those renames. Do only what it cannot: the old names left in comments, strings and docs, related names, and the rest of your change. Do not change import paths unless your change says so.`);
+    parts.push(`The language server has already done this in every code reference of this file (${languageServer.renames}), applied to the content below:\n\`\`\`diff\n${languageServer.diff}\`\`\`\nKeep those renames. Do only what it cannot: the old names left in comments, strings and docs, related names, and the rest of your change. Do not change import paths unless your change says so.`);
   }
   if (revision) {
     parts.push(`A reviewer checked your earlier version (shown below as the current content) and reported:\n${revision.findings.map(formatFindingForPrompt).join('\n')}\nFix these problems, keep the rest of your change, and return the corrected file.`);
@@ -208,7 +216,7 @@ Report only real problems; an empty list is a fine answer.`;
 
 export interface VerifierFileInput {
   path: string;
-  action: PlannedChange['action'];
+  action: FileAction;
   diff: string;
   /** The new content, numbered, when small enough to include. */
   content?: string;

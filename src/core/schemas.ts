@@ -24,11 +24,23 @@ export type PlannedChange = z.infer<typeof PlannedChangeSchema>;
 export const SymbolRenameSchema = z.object({ from: z.string().min(1), to: z.string().min(1) });
 export type SymbolRename = z.infer<typeof SymbolRenameSchema>;
 
+export const FileMoveSchema = z.object({
+  from: z.string().min(1).max(1024).describe('Workspace-relative path of the file as it is'),
+  to: z.string().min(1).max(1024).describe('Workspace-relative path it moves to'),
+});
+export type FileMove = z.infer<typeof FileMoveSchema>;
+
 // Key order matters: strict json_schema replies follow it, and the plan is read while it streams, so
 // the summary and renames (which every worker prompt carries) come before the changes.
 export const PlanSchema = z.object({
   summary: z.string().describe('One or two sentences: the approach'),
   symbolRenames: z.array(SymbolRenameSchema).describe('Identifiers this refactor renames, so leftovers can be found; empty if none'),
+  // Required in what the model is asked for (the default is stripped from the strict schema); the
+  // default only lets plans written before moves existed (stored reviews, prompted JSON) still parse.
+  fileMoves: z
+    .array(FileMoveSchema)
+    .default([])
+    .describe('Files this refactor moves or renames; the language server updates the imports that point at them; empty if none'),
   changes: z.array(PlannedChangeSchema).describe('Dependencies before their dependents'),
 });
 export type Plan = z.infer<typeof PlanSchema>;
@@ -85,6 +97,10 @@ export type VerifierReport = z.infer<typeof VerifierReportSchema>;
 
 /** Where one planned file is. A file edited under review is "stale", but that is the review's state
  *  (it needs an editor to notice), not a stage of the run, so it is no status here. */
+/** What a file of the run does: a planned action, or a move (the plan's fileMoves, one file each). */
+export const FileActionSchema = z.enum([...ChangeActionSchema.options, 'move']);
+export type FileAction = z.infer<typeof FileActionSchema>;
+
 export const FileStatusSchema = z.enum(['queued', 'working', 'proposed', 'failed', 'cancelled']);
 export type FileStatus = z.infer<typeof FileStatusSchema>;
 

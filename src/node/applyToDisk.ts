@@ -6,11 +6,14 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { resolveInsideWorkspace } from '../core/workspace/paths';
-import type { ChangeAction } from '../core/schemas';
+import type { FileAction } from '../core/schemas';
 
 export interface DiskChange {
+  /** For a move: where the file goes. */
   path: string;
-  action: ChangeAction;
+  action: FileAction;
+  /** For a move: where the file is. */
+  movedFrom?: string;
   original: string | null;
   proposed: string | null;
 }
@@ -95,6 +98,7 @@ async function createExclusively(absolute: string, text: string): Promise<void> 
 }
 
 async function applyOne(root: string, change: DiskChange): Promise<void> {
+  if (change.action === 'move') return moveOne(root, change);
   const absolute = await resolveInsideWorkspace(root, change.path);
   const onDisk = await currentFile(absolute);
 
@@ -123,6 +127,29 @@ async function applyOne(root: string, change: DiskChange): Promise<void> {
   }
   if (change.proposed === null) throw new Refusal('there is no proposed content');
   await replaceAtomically(absolute, change.proposed, onDisk.mode);
+}
+
+/**
+ * A move writes the new path first (never over an existing file) and removes the source only then, so
+ * a failure in between leaves both, never neither. The source must still be what was read.
+ */
+async function moveOne(root: string, change: DiskChange): Promise<void> {
+  if (change.movedFrom === undefined || change.proposed === null) throw new Refusal('the move has no source or no content');
+  const source = await resolveInsideWorkspace(root, change.movedFrom);
+  const onDisk = await currentFile(source);
+  if (onDisk === undefined) throw new Refusal(`${change.movedFrom} was deleted on disk since it was read`);
+  if (change.original === null || !onDisk.bytes.equals(Buffer.from(change.original, 'utf8'))) {
+    throw new Refusal(`${change.movedFrom} changed on disk since it was read (stale); run again to get a fresh proposal`);
+  }
+  if (isReadOnly(onDisk.mode)) throw new Refusal(`${change.movedFrom} is read-only`);
+  await fs.access(path.dirname(source), fs.constants.W_OK);
+  const target = await resolveInsideWorkspace(root, change.path);
+  if ((await currentFile(target)) !== undefined) throw new Refusal('a file exists there already');
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const confirmed = await resolveInsideWorkspace(root, change.path);
+  await createExclusively(confirmed, change.proposed);
+  await fs.chmod(confirmed, onDisk.mode & 0o7777);
+  await fs.rm(source);
 }
 
 function describeFailure(error: unknown): string {

@@ -4,7 +4,7 @@
 // by the change ids the extension hands out, never by path, so it cannot point an action at a file
 // that is not part of the review.
 import { z } from 'zod';
-import { ChangeActionSchema, FileStatusSchema, FindingKindSchema, FindingSeveritySchema, FindingSourceSchema, SessionStageSchema } from '../core/schemas';
+import { ChangeActionSchema, FileActionSchema, FileStatusSchema, FindingKindSchema, FindingSeveritySchema, FindingSourceSchema, SessionStageSchema } from '../core/schemas';
 
 const Text = z.string().max(200_000);
 const Id = z.string().min(1).max(64);
@@ -43,7 +43,9 @@ export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
 export const FileViewSchema = z.object({
   id: Id,
   path: Text,
-  action: ChangeActionSchema,
+  action: FileActionSchema,
+  /** For a move: the path the file moves from. */
+  movedFrom: Text.optional(),
   description: Text,
   specialist: z.string().max(64),
   dependsOn: z.array(Id),

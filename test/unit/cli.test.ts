@@ -120,6 +120,40 @@ describe('CLI (dist/cli.js)', function () {
     assert.ok(result.timings.finishedAt >= result.timings.startedAt);
   });
 
+  it('--apply moves a file and updates its importers (TypeScript language service); --patch carries the move for git apply', async () => {
+    const movePlan = (request: RecordedRequest): FakeReply =>
+      request.schemaName === 'plan' ? json({ ...plan([]), fileMoves: [{ from: 'src/store.ts', to: 'src/data/store.ts' }] }) : json({ findings: [] });
+    // The patch first, on a copy in a git repository: the workspace stays as it is.
+    server.setScript(movePlan);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-cli-move-'));
+    try {
+      const patchFile = path.join(out, 'move.patch');
+      const patched = await runCli([...base(), '--patch', patchFile]);
+      assert.equal(patched.code, 0, patched.stderr);
+      const patch = fs.readFileSync(patchFile, 'utf8');
+      assert.match(patch, /^diff --git a\/src\/store\.ts b\/src\/data\/store\.ts\nrename from src\/store\.ts\nrename to src\/data\/store\.ts\n/m);
+      const repo = path.join(out, 'repo');
+      fs.cpSync(root, repo, { recursive: true });
+      execFileSync('git', ['init', '-q'], { cwd: repo });
+      execFileSync('git', ['apply', patchFile], { cwd: repo });
+      assert.equal(fs.existsSync(path.join(repo, 'src/store.ts')), false);
+      assert.equal(fs.readFileSync(path.join(repo, 'src/data/store.ts'), 'utf8'), storeTs);
+      assert.equal(fs.readFileSync(path.join(repo, 'src/app.ts'), 'utf8'), appTs.replace("'./store'", "'./data/store'"));
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+
+    const run = await runCli([...base(), '--apply', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { files: { path: string; action: string; performedBy?: string }[]; applied: string[] };
+    assert.deepEqual(result.files.map((f) => [f.path, f.action, f.performedBy]), [['src/data/store.ts', 'move', 'language-server'], ['src/app.ts', 'modify', 'language-server']]);
+    assert.deepEqual(result.applied.sort(), ['src/app.ts', 'src/data/store.ts']);
+    assert.equal(fs.existsSync(path.join(root, 'src/store.ts')), false, 'the source is gone');
+    assert.equal(fs.readFileSync(path.join(root, 'src/data/store.ts'), 'utf8'), storeTs);
+    assert.equal(fs.readFileSync(path.join(root, 'src/app.ts'), 'utf8'), appTs.replace("'./store'", "'./data/store'"));
+    assert.equal(server.requests.filter((r) => r.schemaName === 'whole_file' || r.schemaName === 'search_replace').length, 0, 'no worker call');
+  });
+
   it('--patch FILE writes the proposals as one patch that git applies cleanly, and no file', async () => {
     const before = await snapshot(root);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-cli-patch-'));
@@ -228,7 +262,8 @@ describe('CLI (dist/cli.js)', function () {
     it("--apply's refusal cites the compile check's verdict: a failed caller leaves the project broken", async () => {
       server.setScript((request) => (workerFile(request) === 'src/app.ts' ? { content: 'I updated the import.' } : script()(request)));
       const before = await snapshot(root);
-      const run = await runCli([...base(), '--apply']);
+      // Without the language server, which would rename app.ts exactly and leave no model to fail there.
+      const run = await runCli([...base(), '--apply', '--no-language-server']);
       assert.equal(run.code, 1, run.stderr);
       const errors = run.stderr.split('\n').filter((line) => line.startsWith('refactor-orchestrator: '));
       assert.deepEqual(errors, ['refactor-orchestrator: 1 of 3 planned files failed (src/app.ts): applying the rest leaves the rename of UserStore to AccountRepository half done (compile check: 1 new error in 1 file); nothing written (pass --allow-partial to write the other 2 anyway)']);

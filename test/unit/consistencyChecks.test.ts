@@ -4,7 +4,7 @@ import type { Plan } from '../../src/core/schemas';
 import type { FileChangeState } from '../../src/core/engine/session';
 import type { WorkspaceAccess } from '../../src/core/workspace/workspace';
 
-const plan = (changes: Plan['changes'], symbolRenames: Plan['symbolRenames']): Plan => ({ summary: 's', changes, symbolRenames });
+const plan = (changes: Plan['changes'], symbolRenames: Plan['symbolRenames']): Plan => ({ summary: 's', changes, symbolRenames, fileMoves: [] });
 
 function memoryWorkspace(files: Record<string, string>): WorkspaceAccess {
   return {

@@ -75,7 +75,7 @@ describe('language-server specialists (core, TypeScript language service)', func
     assert.equal(audit?.performedBy, 'both');
     assert.equal(audit?.proposed, renameClass('src/audit.ts'));
     const auditPrompt = userText(workerRequests(server, 'src/audit.ts')[0]!);
-    assert.match(auditPrompt, /already renamed UserStore → AccountRepository/);
+    assert.match(auditPrompt, /already done this in every code reference of this file \(rename UserStore → AccountRepository\)/);
     assert.match(auditPrompt, /with the language server's rename applied\) of `src\/audit\.ts`:\n[\s\S]*function audit\(store: AccountRepository\)/);
     // Only audit.ts needed a worker; the file name `userStore.ts` stays (no model touched the import paths).
     assert.deepEqual(workerRequests(server).map(workerFile), ['src/audit.ts']);
@@ -147,6 +147,47 @@ describe('language-server specialists (core, TypeScript language service)', func
     assert.deepEqual(session.files.map((f) => f.performedBy), ['model', 'model']);
     assert.deepEqual(session.languageServerNotes, []);
     assert.doesNotMatch(userText(requestsFor(server, 'plan')[0]!), /References found/);
+  });
+
+  it('a file move: the moved file and every import of it, exact, with no model call; one diff with git\'s rename header', async () => {
+    const planned: Plan = { ...plan([]), fileMoves: [{ from: 'src/userStore.ts', to: 'src/store/userStore.ts' }] };
+    const session = await run('Move userStore.ts into src/store/', planned);
+    const moved = session.files.find((f) => f.movedFrom === 'src/userStore.ts');
+    assert.equal(moved?.path, 'src/store/userStore.ts');
+    assert.equal(moved?.action, 'move');
+    assert.equal(moved?.status, 'proposed');
+    assert.equal(moved?.proposed, store['src/userStore.ts']);
+    assert.match(moved?.diff ?? '', /^diff --git a\/src\/userStore\.ts b\/src\/store\/userStore\.ts\nrename from src\/userStore\.ts\nrename to src\/store\/userStore\.ts\n$/);
+    const importers = session.files.filter((f) => f.movedFrom === undefined);
+    assert.deepEqual(importers.map((f) => f.path).sort(), ['src/app.ts', 'src/audit.ts', 'src/index.ts', 'src/lookup.ts', 'src/register.ts']);
+    for (const file of importers) {
+      assert.equal(file.performedBy, 'language-server', file.path);
+      assert.match(file.proposed ?? '', /from '\.\/store\/userStore'/, file.path);
+    }
+    assert.equal(workerRequests(server).length, 0, 'no model call');
+    assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
+    assert.match(session.languageServerNotes.map((n) => n.message).join('\n'), /Moved src\/userStore\.ts → src\/store\/userStore\.ts: the TypeScript \S+ language service updates the imports in 5 files, no model tokens\./);
+  });
+
+  it('a move and a rename in one plan: both sets of edits land in each file', async () => {
+    const planned: Plan = { ...renamePlan(['src/userStore.ts']), fileMoves: [{ from: 'src/userStore.ts', to: 'src/accountRepository.ts' }] };
+    planned.changes = [];
+    // audit.ts keeps the old name in a comment: its model starts from the server's text, imports updated.
+    const session = await run('Rename `UserStore` to `AccountRepository` and its file to accountRepository.ts', planned, {}, (file) => renameClass(file).replace("'./userStore'", "'./accountRepository'"));
+    const moved = session.files.find((f) => f.action === 'move');
+    assert.equal(moved?.path, 'src/accountRepository.ts');
+    assert.match(moved?.proposed ?? '', /^export class AccountRepository \{/);
+    const register = session.files.find((f) => f.path === 'src/register.ts');
+    assert.equal(register?.proposed, "import { AccountRepository } from './accountRepository';\n\nexport function register(store: AccountRepository, id: string): void {\n  store.add(id, id.toUpperCase());\n}\n");
+    assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
+  });
+
+  it('a move with the language server off is still proposed, and the compile check names the importers it breaks', async () => {
+    const planned: Plan = { ...plan([]), fileMoves: [{ from: 'src/userStore.ts', to: 'src/store/userStore.ts' }] };
+    const session = await run('Move userStore.ts into src/store/', planned, { languageServer: false });
+    assert.deepEqual(session.files.map((f) => [f.action, f.path, f.status]), [['move', 'src/store/userStore.ts', 'proposed']]);
+    assert.equal(session.compileCheck?.state, 'errors');
+    assert.deepEqual([...new Set(session.findings.filter((f) => f.kind === 'compile-error').map((f) => f.path))].sort(), ['src/app.ts', 'src/audit.ts', 'src/index.ts', 'src/lookup.ts', 'src/register.ts']);
   });
 
   it('what is left for a model: the old name in any usual spelling, but not in module paths', () => {

@@ -10,7 +10,7 @@ import { jsonReply, replyQueue, routeBySchema, startFakeOpenAIServer, type FakeO
 const PLAN: Plan = {
   summary: 'Rename foo to bar everywhere.',
   changes: [{ id: 'c1', path: 'src/a.ts', action: 'modify', description: 'Rename foo to bar.', specialist: 'rename', dependsOn: [] }],
-  symbolRenames: [{ from: 'foo', to: 'bar' }],
+  fileMoves: [], symbolRenames: [{ from: 'foo', to: 'bar' }],
 };
 
 function providerFor(server: FakeOpenAIServer): ChatProvider {

@@ -29,7 +29,7 @@ describe('plan streaming: workers start while the plan arrives', function () {
     for (const chunkSize of [1, 7, 10_000]) {
       it(`reports the summary, the renames and each change as it completes (chunks of ${chunkSize})`, () => {
         const { top, changes } = scan(`Here you go:\n\`\`\`json\n${JSON.stringify(tricky, null, 2)}\n\`\`\`\nDone {not json}`, chunkSize);
-        assert.deepEqual(top, [['summary', 'Test plan'], ['symbolRenames', [{ from: 'A', to: 'B' }]], ['changes', tricky.changes]]);
+        assert.deepEqual(top, [['summary', 'Test plan'], ['symbolRenames', [{ from: 'A', to: 'B' }]], ['fileMoves', []], ['changes', tricky.changes]]);
         assert.deepEqual(changes, tricky.changes);
       });
     }

@@ -9,7 +9,7 @@ function change(id: string, path: string, extra: Partial<PlannedChange> = {}): P
   return { id, path, action: 'modify', description: `change ${path}`, specialist: 'general', dependsOn: [], ...extra };
 }
 function plan(...changes: PlannedChange[]): Plan {
-  return { summary: 's', changes, symbolRenames: [] };
+  return { summary: 's', changes, fileMoves: [], symbolRenames: [] };
 }
 async function problems(p: Plan, ctx = context): Promise<string[]> {
   const result = await validatePlan(p, ctx);

@@ -40,7 +40,7 @@ const plan: Plan = {
     { id: 'c2', path: 'src/services/userService.ts', action: 'modify', description: 'Import and use AccountRepository instead of UserStore.', specialist: 'rename', dependsOn: ['c1'] },
     { id: 'c3', path: 'docs/stores.md', action: 'create', description: 'Document AccountRepository.', specialist: 'docs', dependsOn: ['c1'] },
   ],
-  symbolRenames: [{ from: 'UserStore', to: 'AccountRepository' }],
+  fileMoves: [], symbolRenames: [{ from: 'UserStore', to: 'AccountRepository' }],
 };
 const storeDiff = '--- a/src/stores/userStore.ts\n+++ b/src/stores/userStore.ts\n@@ -1,3 +1,3 @@\n-export class UserStore {\n+export class AccountRepository {\n   private users = new Map<string, string>();\n }\n';
 const serviceText = "import { UserStore } from '../stores/userStore';\n\nexport class UserService {\n  constructor(private readonly store: UserStore) {}\n}\n";

@@ -31,7 +31,7 @@ async function settledReview(): Promise<ReviewState> {
   const session = new RefactorSession('Rename a to A', 1000);
   session.plan = {
     summary: 'rename',
-    symbolRenames: [{ from: 'a', to: 'A' }],
+    fileMoves: [], symbolRenames: [{ from: 'a', to: 'A' }],
     changes: ['x', 'y', 'z', 'n'].map((id) => ({ id, path: `src/${id}.ts`, action: 'modify' as const, description: `change ${id}`, specialist: 'rename' as const, dependsOn: [] })),
   };
   session.files = [file('x'), file('y'), file('z'), file('n', { action: 'create', original: null, proposed: 'new\n' }), file('f', { status: 'failed', proposed: null, error: 'the model gave up' })];

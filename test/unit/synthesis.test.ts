@@ -15,7 +15,7 @@ function finding(patch: Partial<Finding>): Finding {
 
 function settledSession(): RefactorSession {
   const session = new RefactorSession('Rename UserStore to AccountRepository everywhere');
-  session.plan = { summary: 'Rename the UserStore class to AccountRepository and update its importers. Tests follow.', changes: [], symbolRenames: [] };
+  session.plan = { summary: 'Rename the UserStore class to AccountRepository and update its importers. Tests follow.', changes: [], fileMoves: [], symbolRenames: [] };
   session.files = [
     file('c1', 'src/store.ts', { summary: 'renamed the class' }),
     file('c2', 'src/new.ts', { action: 'create', summary: 'added a re-export\nwith\u001b[2J a second line' }),

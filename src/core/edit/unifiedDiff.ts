@@ -28,3 +28,15 @@ export function diffStat(diff: string): { added: number; removed: number } {
   }
   return { added, removed };
 }
+
+/**
+ * A move as git writes it: the rename header, then the content's changes (none for a plain move). `git
+ * apply` takes it as a rename, and the review shows what the move changes inside the file.
+ */
+export function moveDiff(from: string, to: string, original: string, proposed: string): string {
+  const header = `diff --git a/${from} b/${to}\nrename from ${from}\nrename to ${to}\n`;
+  const before = toModelText(original);
+  const after = toModelText(proposed);
+  if (before === after) return header;
+  return header + createTwoFilesPatch(`a/${from}`, `b/${to}`, before, after, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+}

@@ -7,7 +7,7 @@
 // cannot answer, the models do the rename as before, and the log and the review say why.
 import { applyOffsetEdits, mergeFileEdits, type FileEdits, type LanguageTools } from '../language/languageTools';
 import { unifiedDiff } from '../edit/unifiedDiff';
-import type { PlannedChange, SymbolRename } from '../schemas';
+import type { FileMove, PlannedChange, SymbolRename } from '../schemas';
 import { newFileState, type FileChangeState, type RefactorSession } from './session';
 
 export interface RenamedFile {
@@ -18,6 +18,8 @@ export interface RenamedFile {
   diff: string;
   /** The renames that changed this file, and how many places. */
   renames: SymbolRename[];
+  /** The moves whose import updates changed this file. */
+  moves: FileMove[];
   places: number;
 }
 
@@ -32,9 +34,9 @@ export class LanguageServerRenames {
     private readonly signal: AbortSignal,
   ) {}
 
-  /** Starts the renames once, as soon as the plan names them (its renames stream before its changes). */
-  start(renames: readonly SymbolRename[]): void {
-    this.started ??= this.run(renames.filter((rename) => rename.from !== rename.to));
+  /** Starts once, as soon as the plan names its renames and moves (they stream before its changes). */
+  start(renames: readonly SymbolRename[], moves: readonly FileMove[] = []): void {
+    this.started ??= this.run(renames.filter((rename) => rename.from !== rename.to), [...moves]);
   }
 
   /** Settles when the renames are computed (or given up); never rejects. */
@@ -78,10 +80,10 @@ export class LanguageServerRenames {
       do n++;
       while (ids.has(`r${n}`));
       ids.add(`r${n}`);
-      const names = file.renames.map((r) => `${r.from} → ${r.to}`).join(', ');
-      const change: PlannedChange = { id: `r${n}`, path: file.path, action: 'modify', description: `Rename ${names} (done by the language server).`, specialist: 'rename', dependsOn: [] };
+      const what = describeLanguageServerWork(file);
+      const change: PlannedChange = { id: `r${n}`, path: file.path, action: 'modify', description: `${what[0]?.toUpperCase() ?? ''}${what.slice(1)} (done by the language server).`, specialist: 'rename', dependsOn: [] };
       plan.changes.push(change);
-      const state: FileChangeState = { ...newFileState(change), addedBecause: `the language server's rename of ${names} changes it (${file.places} place${file.places === 1 ? '' : 's'})` };
+      const state: FileChangeState = { ...newFileState(change), addedBecause: `the language server's ${what.replace(/^rename /, 'rename of ')} changes it (${file.places} place${file.places === 1 ? '' : 's'})` };
       this.session.files.push(state);
       added.push(state);
     }
@@ -93,10 +95,11 @@ export class LanguageServerRenames {
     return added;
   }
 
-  private async run(renames: SymbolRename[]): Promise<void> {
-    if (renames.length === 0) return;
+  private async run(renames: SymbolRename[], moves: FileMove[]): Promise<void> {
+    if (renames.length === 0 && moves.length === 0) return;
     const answers: FileEdits[][] = [];
     const touched = new Map<string, SymbolRename[]>();
+    const movedBy = new Map<string, FileMove[]>();
     for (const rename of renames) {
       let answer;
       try {
@@ -115,6 +118,24 @@ export class LanguageServerRenames {
       const places = answer.value.reduce((sum, file) => sum + file.edits.length, 0);
       this.session.addLanguageServerNote({ level: 'info', message: `Renamed ${rename.from} → ${rename.to} with the ${answer.source}: ${places} place${places === 1 ? '' : 's'} in ${answer.value.length} file${answer.value.length === 1 ? '' : 's'}, no model tokens.` });
     }
+    for (const move of moves) {
+      let answer;
+      try {
+        answer = await this.tools.renameFile(move.from, move.to, this.signal);
+      } catch (error) {
+        if (this.signal.aborted) return;
+        answer = { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
+      }
+      if (!answer.ok) {
+        this.session.addLanguageServerNote({ level: 'warn', message: `The language server could not update the imports of ${move.from} → ${move.to} (${answer.reason}); the move is proposed as it is, and the compile check shows what still points at the old path.` });
+        continue;
+      }
+      this.source = answer.source;
+      answers.push(answer.value);
+      for (const file of answer.value) movedBy.set(file.path, [...(movedBy.get(file.path) ?? []), move]);
+      const importers = answer.value.filter((file) => file.path !== move.from).length;
+      this.session.addLanguageServerNote({ level: 'info', message: `Moved ${move.from} → ${move.to}: the ${answer.source} updates the imports in ${importers} file${importers === 1 ? '' : 's'}${answer.value.some((file) => file.path === move.from) ? ' and the moved file' : ''}, no model tokens.` });
+    }
     let merged: FileEdits[];
     try {
       merged = mergeFileEdits(answers);
@@ -131,7 +152,7 @@ export class LanguageServerRenames {
         continue;
       }
       if (after === file.before) continue;
-      this.files.set(file.path, { path: file.path, before: file.before, after, diff: unifiedDiff(file.path, file.before, after), renames: touched.get(file.path) ?? [], places: file.edits.length });
+      this.files.set(file.path, { path: file.path, before: file.before, after, diff: unifiedDiff(file.path, file.before, after), renames: touched.get(file.path) ?? [], moves: movedBy.get(file.path) ?? [], places: file.edits.length });
     }
   }
 
@@ -139,6 +160,14 @@ export class LanguageServerRenames {
   get label(): string {
     return this.source || this.tools.label;
   }
+}
+
+/** "rename UserStore → AccountRepository; imports of src/a.ts → src/lib/a.ts", for a file the server changed. */
+export function describeLanguageServerWork(file: Pick<RenamedFile, 'renames' | 'moves'>): string {
+  const parts: string[] = [];
+  if (file.renames.length > 0) parts.push(`rename ${file.renames.map((r) => `${r.from} → ${r.to}`).join(', ')}`);
+  if (file.moves.length > 0) parts.push(`import updates for the move of ${file.moves.map((m) => `${m.from} → ${m.to}`).join(', ')}`);
+  return parts.join('; ');
 }
 
 /** The old name in any of its usual spellings, as a whole word: `UserStore`, `userStore`, `USER_STORE`, `user-store`. */

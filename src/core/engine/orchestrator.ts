@@ -27,7 +27,10 @@ import { withFallback } from '../language/fallbackTools';
 import { TypeScriptLanguageTools } from '../language/typeScriptLanguageTools';
 import { describeReferences, requestSymbols } from '../plan/referenceSummary';
 import { referenceCoverage } from '../verify/referenceCoverage';
-import { LanguageServerRenames, type RenamedFile } from './languageRenames';
+import { describeLanguageServerWork, LanguageServerRenames, type RenamedFile } from './languageRenames';
+import { PlannedMoves } from './fileMoves';
+import { moveDiff, unifiedDiff } from '../edit/unifiedDiff';
+import { describeModelError as describeError } from '../llm/modelErrors';
 
 export { RefactorSession } from './session';
 
@@ -99,6 +102,7 @@ export interface RefactorOptions {
 /** What the run's own steps share beyond the caller's options. */
 interface RunOptions extends RefactorOptions {
   renames?: LanguageServerRenames;
+  moves?: PlannedMoves;
 }
 
 /**
@@ -191,7 +195,7 @@ async function runSession(session: RefactorSession, callerOptions: RefactorOptio
     const language = await startLanguageTools(session, options, signal);
     checker = language.checker;
     const references = language.tools ? await findReferences(session, language.tools, signal) : '';
-    if (language.tools) options = { ...options, renames: new LanguageServerRenames(language.tools, session, signal) };
+    options = { ...options, moves: new PlannedMoves(), ...(language.tools ? { renames: new LanguageServerRenames(language.tools, session, signal) } : {}) };
     const renames = options.renames;
 
     session.setStage('planning');
@@ -205,11 +209,12 @@ async function runSession(session: RefactorSession, callerOptions: RefactorOptio
         provider,
         maxFiles: settings.maxFiles,
         signal,
+        languageServer: renames !== undefined,
         ...(early
           ? {
               onStreamedChange: (change: PlannedChange, partial: Plan) => {
                 // The renames stream before the changes: the language server starts on them at once.
-                renames?.start(partial.symbolRenames);
+                renames?.start(partial.symbolRenames, partial.fileMoves);
                 early.start(change, partial);
               },
               onStreamDiscarded: () => early.discard(),
@@ -231,8 +236,10 @@ async function runSession(session: RefactorSession, callerOptions: RefactorOptio
     session.files = plan.changes.map((change) => started.get(change.id) ?? newFileState(change));
     session.emit({ type: 'plan', plan });
     for (const file of session.files) if (!started.has(file.id)) session.emit({ type: 'file', file });
+    // Moved files become files of the run (at their new path) before anything else joins.
+    options.moves?.join(session, plan);
     if (renames) {
-      renames.start(plan.symbolRenames);
+      renames.start(plan.symbolRenames, plan.fileMoves);
       await renames.ready;
       // Files the rename reaches beyond the plan join it (and the graph) before the workers are sealed in.
       renames.joinPlan();
@@ -405,14 +412,15 @@ async function runOneFile(session: RefactorSession, options: RunOptions, provide
   session.updateFile(file, { status: 'working', error: undefined, timings: { startedAt: Date.now() } });
   // A file the language server renamed: done without a model, or the model's starting point.
   await options.renames?.ready;
-  const renamed = change.action === 'modify' ? options.renames?.renamed(file.path) : undefined;
+  const renamed = change.action === 'modify' ? options.renames?.renamed(file.movedFrom ?? file.path) : undefined;
+  if (options.moves?.isMoveOnly(file.id)) return landMove(session, options, file, renamed);
   if (renamed && options.renames && !options.renames.needsModel(change, renamed, session.plan?.symbolRenames ?? [])) {
     return landLanguageServerRename(session, file, renamed);
   }
   let result: WorkerResult;
   try {
     const input = workerInput(session, options, provider, plan, change);
-    if (renamed) input.languageServer = { original: renamed.before, renamed: renamed.after, diff: renamed.diff, renames: describeRenames(renamed.renames) };
+    if (renamed) input.languageServer = { original: renamed.before, renamed: renamed.after, diff: renamed.diff, renames: describeLanguageServerWork(renamed) };
     result = await runWorker(input);
     session.updateFile(file, { performedBy: renamed ? 'both' : 'model' });
   } catch (error) {
@@ -427,6 +435,35 @@ async function runOneFile(session: RefactorSession, options: RunOptions, provide
   return landResult(session, file, result, false);
 }
 
+/** A move with no content change of its own: the file as it is, with the server's import updates if any. */
+async function landMove(session: RefactorSession, options: RunOptions, file: FileChangeState, renamed: RenamedFile | undefined): Promise<'ok' | 'failed'> {
+  if (renamed) return landLanguageServerRename(session, file, renamed);
+  const source = file.movedFrom ?? file.path;
+  let text: string | undefined;
+  try {
+    text = await options.workspace.readText(source);
+  } catch (error) {
+    session.updateFile(file, { status: 'failed', error: `cannot read the file: ${describeError(error)}` });
+    return 'failed';
+  }
+  if (text === undefined) {
+    session.updateFile(file, { status: 'failed', error: 'the file no longer exists' });
+    return 'failed';
+  }
+  const finishedAt = Date.now();
+  session.timings.firstProposalAt ??= finishedAt;
+  // With a language server asked about the move, its answer (nothing to update inside the file) is exact.
+  const by = options.renames ? { performedBy: 'language-server' as const } : {};
+  session.updateFile(file, { status: 'proposed', original: text, proposed: text, diff: diffFor(file, text, text), summary: 'moved', error: undefined, timings: { ...file.timings, finishedAt }, ...by });
+  return 'ok';
+}
+
+/** A file's diff; a move's carries git's rename header, so the review and `git apply` see a move. */
+function diffFor(file: FileChangeState, original: string | null, proposed: string | null): string {
+  if (file.action === 'move' && file.movedFrom !== undefined && original !== null && proposed !== null) return moveDiff(file.movedFrom, file.path, original, proposed);
+  return unifiedDiff(file.path, original, proposed);
+}
+
 function landLanguageServerRename(session: RefactorSession, file: FileChangeState, renamed: RenamedFile): 'ok' {
   const finishedAt = Date.now();
   session.timings.firstProposalAt ??= finishedAt;
@@ -434,17 +471,13 @@ function landLanguageServerRename(session: RefactorSession, file: FileChangeStat
     status: 'proposed',
     original: renamed.before,
     proposed: renamed.after,
-    diff: renamed.diff,
-    summary: `renamed ${describeRenames(renamed.renames)} (language server, ${renamed.places} place${renamed.places === 1 ? '' : 's'})`,
+    diff: diffFor(file, renamed.before, renamed.after),
+    summary: `${file.action === 'move' ? 'moved; ' : ''}${describeLanguageServerWork(renamed).replace(/^rename /, 'renamed ').replace('import updates for', 'updated imports for')} (language server, ${renamed.places} place${renamed.places === 1 ? '' : 's'})`,
     error: undefined,
     performedBy: 'language-server',
     timings: { ...file.timings, finishedAt },
   });
   return 'ok';
-}
-
-function describeRenames(renames: readonly { from: string; to: string }[]): string {
-  return renames.map((r) => `${r.from} → ${r.to}`).join(', ');
 }
 
 /** What every worker call of a run is given; a revision adds its findings on top. */
@@ -485,7 +518,7 @@ function landResult(session: RefactorSession, file: FileChangeState, result: Wor
     status: 'proposed',
     original: result.original,
     proposed: result.proposed,
-    diff: result.diff,
+    diff: file.action === 'move' ? diffFor(file, result.original, result.proposed) : result.diff,
     summary: result.summary,
     error: undefined,
     revisions: revision ? file.revisions + 1 : file.revisions,
@@ -573,10 +606,12 @@ async function verifyRound(session: RefactorSession, options: RefactorOptions, p
   const consistency = await runConsistencyChecks(plan, session.files, options.workspace, options.signal);
   // A file the rename check already flags needs no second finding saying it references the symbol.
   const flagged = new Set(consistency.filter((f) => f.kind === 'missing-change').map((f) => f.path));
-  const checks = [...consistency, ...referenceCoverage(session.references, session.files).filter((f) => !flagged.has(f.path))];
+  const coverage = referenceCoverage(session.references, session.files).filter((f) => !flagged.has(f.path));
   const compile = await compiled;
   session.timings.compileCheckMs = Date.now() - askedAt;
-  session.setFindings([...modelFindings, ...checks, ...compile.findings]);
+  // Nor does a file the compiler already shows broken: its error says more than a reference count.
+  const broken = new Set(compile.findings.filter((f) => f.severity === 'error').map((f) => f.path));
+  session.setFindings([...modelFindings, ...consistency, ...coverage.filter((f) => !broken.has(f.path)), ...compile.findings]);
   session.setCompileCheck(compile.summary);
   if (compile.summary.state !== 'passed') session.log(compile.summary.state === 'errors' ? 'warn' : 'info', `Compile check: ${compile.summary.verdict}.`);
 }

@@ -1,6 +1,6 @@
 // The state of one refactoring run, observable while it runs. The CLI prints from it, the review
 // webview renders it; both subscribe to its events rather than polling.
-import type { ChangeAction, FileStatus, Finding, Plan, PlannedChange, SessionStage, Specialist } from '../schemas';
+import type { FileAction, FileStatus, Finding, Plan, PlannedChange, SessionStage, Specialist } from '../schemas';
 import { emptyUsage, type Usage } from '../llm/usage';
 import type { SearchReplaceErrorKind } from '../edit/searchReplace';
 import { toDisposable, type Disposable } from '../lifecycle';
@@ -13,8 +13,11 @@ export { describeUsage, emptyUsage, type RoleUsage, type Usage } from '../llm/us
 export interface FileChangeState {
   /** The plan's change id; stable for the session and used as the id the webview refers to. */
   id: string;
+  /** For a move, where the file goes (`movedFrom` is where it is now). */
   path: string;
-  action: ChangeAction;
+  action: FileAction;
+  /** A move's source path: `original` is that file's text, `proposed` the text at `path`. */
+  movedFrom?: string;
   description: string;
   specialist: Specialist;
   dependsOn: string[];

@@ -206,7 +206,7 @@ function jsonSchemasFor(schema: z.ZodType, name: string): SchemaPair {
   try {
     // The SDK's helper runs z.toJSONSchema (zod 4) and then makes the result acceptable to strict
     // mode (all properties required, additionalProperties false), or throws if it cannot.
-    strict = zodResponseFormat(schema, name).json_schema.schema;
+    strict = withoutDefaults(zodResponseFormat(schema, name).json_schema.schema) as Record<string, unknown>;
   } catch {
     strict = undefined;
   }
@@ -217,9 +217,24 @@ function jsonSchemasFor(schema: z.ZodType, name: string): SchemaPair {
 }
 
 function withoutMetaSchema(schema: Record<string, unknown>): Record<string, unknown> {
-  const copy = { ...schema };
+  const copy = withoutDefaults(schema) as Record<string, unknown>;
   delete copy['$schema'];
   return copy;
+}
+
+/**
+ * A `.default()` in a schema is for reading old or sloppy values; the model is asked for every field,
+ * and strict mode does not take `default`.
+ */
+function withoutDefaults(value: unknown, propertyNames = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => withoutDefaults(item));
+  if (typeof value !== 'object' || value === null) return value;
+  // Inside "properties" the keys are field names (a field may be called "default"), not keywords.
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => propertyNames || key !== 'default')
+      .map(([key, inner]) => [key, propertyNames ? withoutDefaults(inner) : withoutDefaults(inner, key === 'properties')]),
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
 // Prose or a ```json fence before the object (prompted JSON) is skipped; anything after it is ignored.
 import { checkRelativePath } from '../workspace/paths';
 import { sizeProblems } from './planValidation';
-import { PlannedChangeSchema, SymbolRenameSchema, type Plan, type PlannedChange } from '../schemas';
+import { PlannedChangeSchema, SymbolRenameSchema, FileMoveSchema, type Plan, type PlannedChange } from '../schemas';
 
 export interface PlanScannerEvents {
   onTopLevel(key: string, value: unknown): void;
@@ -123,8 +123,10 @@ export class PlanStreamGate {
   private readonly ids = new Set<string>();
   private readonly paths = new Set<string>();
   private seen = 0;
+  /** Files the plan moves: a change to one waits for the whole plan, which joins it to its move. */
+  private readonly moved = new Set<string>();
   /** The plan as far as it has been handed on; workers read it for their prompts. */
-  readonly partial: Plan = { summary: '', changes: [], symbolRenames: [] };
+  readonly partial: Plan = { summary: '', changes: [], symbolRenames: [], fileMoves: [] };
 
   constructor(
     private readonly maxFiles: number,
@@ -141,6 +143,13 @@ export class PlanStreamGate {
         this.renames = renames;
         this.partial.symbolRenames = renames;
       }
+    } else if (key === 'fileMoves' && Array.isArray(value)) {
+      const moves = value.map((item) => FileMoveSchema.safeParse(item)).filter((r) => r.success).map((r) => r.data);
+      for (const move of moves) {
+        const from = checkRelativePath(move.from);
+        if (from.ok) this.moved.add(from.path);
+      }
+      this.partial.fileMoves = moves;
     }
     this.release();
   }
@@ -152,7 +161,7 @@ export class PlanStreamGate {
     const checked = checkRelativePath(parsed.data.path);
     if (!checked.ok) return;
     const change: PlannedChange = { ...parsed.data, path: checked.path, dependsOn: [...new Set(parsed.data.dependsOn)] };
-    if (this.ids.has(change.id) || this.paths.has(change.path) || change.dependsOn.includes(change.id)) return;
+    if (this.ids.has(change.id) || this.paths.has(change.path) || change.dependsOn.includes(change.id) || this.moved.has(change.path)) return;
     this.ids.add(change.id);
     this.paths.add(change.path);
     this.held.push(change);
@@ -162,7 +171,7 @@ export class PlanStreamGate {
   private release(): void {
     if (this.summary === undefined || this.renames === undefined) return;
     // An oversized summary or rename list fails the whole plan anyway: start nothing on it.
-    if (sizeProblems({ summary: this.summary, symbolRenames: this.renames, changes: [] }).length > 0) return;
+    if (sizeProblems({ summary: this.summary, symbolRenames: this.renames, fileMoves: [], changes: [] }).length > 0) return;
     for (let progress = true; progress; ) {
       progress = false;
       for (const change of [...this.held]) {

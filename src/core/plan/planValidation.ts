@@ -1,7 +1,7 @@
 // A plan is data from a model: nothing runs until it has been checked here. Each problem is one short
 // sentence, written so it can be shown to the planner in its repair round and to the user as-is.
 import { checkRelativePath, PathRejectedError } from '../workspace/paths';
-import type { Plan, PlannedChange } from '../schemas';
+import type { FileMove, Plan, PlannedChange } from '../schemas';
 
 export interface PlanValidationContext {
   maxFiles: number;
@@ -19,7 +19,7 @@ const MAX_IDENTIFIER_CHARS = 200;
 
 export async function validatePlan(plan: Plan, context: PlanValidationContext): Promise<PlanValidation> {
   const problems: string[] = [];
-  if (plan.changes.length === 0) problems.push('The plan changes no files.');
+  if (plan.changes.length === 0 && plan.fileMoves.length === 0) problems.push('The plan changes no files.');
   problems.push(...sizeProblems(plan));
   if (plan.changes.length > context.maxFiles) {
     problems.push(`The plan touches ${plan.changes.length} files; the limit is ${context.maxFiles} (setting refactorOrchestrator.maxFiles).`);
@@ -51,6 +51,7 @@ export async function validatePlan(plan: Plan, context: PlanValidationContext): 
   }
   const cycle = findCycle(changes);
   if (cycle) problems.push(`Dependencies form a cycle: ${cycle.join(' → ')}.`);
+  const moves = moveProblems(plan, changes, problems);
 
   // A path the workspace refuses to look up (it leads out through a symlink) is a problem in its own
   // words, not an existing or missing file: "already exists" would send the user the wrong way.
@@ -70,7 +71,51 @@ export async function validatePlan(plan: Plan, context: PlanValidationContext): 
     if (change.action !== 'create' && !exists) problems.push(`${change.path} does not exist, so it cannot be ${change.action === 'delete' ? 'deleted' : 'modified'}.`);
   });
 
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, plan: { ...plan, changes } };
+  const moveExistence = await Promise.all(
+    moves.map(async (move) => [await context.fileExists(move.from).catch((e: unknown) => e), await context.fileExists(move.to).catch((e: unknown) => e)] as const),
+  );
+  moves.forEach((move, index) => {
+    const [from, to] = moveExistence[index] ?? [false, false];
+    for (const answer of [from, to]) if (answer instanceof PathRejectedError) problems.push(answer.message);
+    if (from === false) problems.push(`${move.from} does not exist, so it cannot be moved.`);
+    if (to === true) problems.push(`${move.to} already exists; a move may not overwrite a file.`);
+  });
+
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, plan: { ...plan, fileMoves: moves, changes } };
+}
+
+/** Most moves in one plan: each is a language-server request and a file operation at apply. */
+const MAX_MOVES = 100;
+
+/** The plan's moves with confined paths; problems go to `problems`. */
+function moveProblems(plan: Plan, changes: readonly PlannedChange[], problems: string[]): FileMove[] {
+  if (plan.fileMoves.length > MAX_MOVES) {
+    problems.push(`The plan moves ${plan.fileMoves.length} files; the limit is ${MAX_MOVES}.`);
+    return [];
+  }
+  const moves: FileMove[] = [];
+  const used = new Set<string>();
+  const planned = new Map(changes.map((change) => [change.path, change]));
+  for (const move of plan.fileMoves) {
+    const from = checkRelativePath(move.from);
+    const to = checkRelativePath(move.to);
+    if (!from.ok || !to.ok) {
+      problems.push(`Move of ${move.from} to ${move.to}: path ${!from.ok ? from.reason : !to.ok ? to.reason : ''}.`);
+      continue;
+    }
+    if (from.path === to.path) {
+      problems.push(`The move of ${from.path} goes nowhere; leave it out.`);
+      continue;
+    }
+    if (used.has(from.path) || used.has(to.path)) problems.push(`${used.has(from.path) ? from.path : to.path} is moved twice or moved onto; plan each file's move once.`);
+    used.add(from.path);
+    used.add(to.path);
+    if (planned.has(to.path)) problems.push(`Change ${planned.get(to.path)?.id} names ${to.path}, where ${from.path} moves to; plan the moved file's change at its current path, ${from.path}.`);
+    const atSource = planned.get(from.path);
+    if (atSource && atSource.action !== 'modify') problems.push(`Change ${atSource.id} ${atSource.action}s ${from.path}, which the plan also moves.`);
+    moves.push({ from: from.path, to: to.path });
+  }
+  return moves;
 }
 
 /** Free text a model may blow up to megabytes, which would then ride along in every later prompt. */

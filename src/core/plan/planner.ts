@@ -19,6 +19,8 @@ export interface PlanRequest {
   provider: ChatProvider;
   maxFiles: number;
   signal: AbortSignal;
+  /** A language server will do the plan's renames and import updates (the planner is told so). */
+  languageServer?: boolean;
   onDelta?: (text: string) => void;
   /**
    * While the first reply streams: each change that may start now (complete, checked on its own, its
@@ -43,7 +45,7 @@ export class PlanRejectedError extends Error {
 }
 
 export async function planRefactor(input: PlanRequest): Promise<Plan> {
-  const messages = buildPlannerMessages(input.request, input.workspaceSummary, input.maxFiles);
+  const messages = buildPlannerMessages(input.request, input.workspaceSummary, input.maxFiles, input.languageServer ?? false);
   const context = { maxFiles: input.maxFiles, fileExists: fileExistsIn(input.workspace) };
 
   const streamed: PlannedChange[] = [];

@@ -11,6 +11,7 @@ import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import * as path from 'node:path';
 import { checkRelativePath, PathRejectedError, quotePath, type PathCheck } from '../workspace/paths';
 import { applyAcceptedHunks } from './reviewHunks';
+import { moveDiff } from '../edit/unifiedDiff';
 
 export interface PatchChange {
   /** Workspace-relative, POSIX separators. */
@@ -21,6 +22,8 @@ export interface PatchChange {
   proposed: string | null;
   /** For a modification, the accepted hunk ids; undefined means the whole proposal. */
   acceptedHunks?: ReadonlySet<number>;
+  /** For a move: the path the file moves from (`path` is where it goes). */
+  movedFrom?: string;
 }
 
 /** The text the accepted part of a change leaves the file with (null: the file is deleted). */
@@ -36,15 +39,25 @@ function acceptedText(change: PatchChange): string | null {
  */
 export function acceptedPatch(changes: readonly PatchChange[]): string {
   const parts: string[] = [];
+  // git reads a patch with a rename header as a git diff throughout: every file then needs its own
+  // `diff --git` line, or its ---/+++ lines would be read as part of the move before it.
+  const gitHeaders = changes.some((change) => change.movedFrom !== undefined);
   for (const change of changes) {
     const checked = checkRelativePath(change.path);
     if (!checked.ok) throw new PathRejectedError(`Refused path: ${checked.reason}`);
     const before = change.original;
     const after = acceptedText(change);
+    if (change.movedFrom !== undefined && before !== null && after !== null) {
+      const from = checkRelativePath(change.movedFrom);
+      if (!from.ok) throw new PathRejectedError(`Refused path: ${from.reason}`);
+      parts.push(moveDiff(from.path, checked.path, before, after));
+      continue;
+    }
     if (before === after || (before === null && after === null)) continue;
     const oldName = before === null ? '/dev/null' : `a/${checked.path}`;
     const newName = after === null ? '/dev/null' : `b/${checked.path}`;
-    parts.push(createTwoFilesPatch(oldName, newName, before ?? '', after ?? '', undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY }));
+    const header = !gitHeaders ? '' : `diff --git a/${checked.path} b/${checked.path}\n${before === null ? 'new file mode 100644\n' : after === null ? 'deleted file mode 100644\n' : ''}`;
+    parts.push(header + createTwoFilesPatch(oldName, newName, before ?? '', after ?? '', undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY }));
   }
   return parts.join('');
 }

@@ -6,8 +6,8 @@
 // model's; what does not parse is dropped. A reopened review never trusts the saved texts to match
 // the disk: its opener compares every file with the disk first, and apply checks again.
 import { z } from 'zod';
-import { RefactorSession, type FileChangeState } from '../engine/session';
-import { ChangeActionSchema, FileStatusSchema, FindingKindSchema, FindingSeveritySchema, FindingSourceSchema, PlanSchema, SpecialistSchema, type Finding } from '../schemas';
+import { PERFORMERS, RefactorSession, type FileChangeState } from '../engine/session';
+import { FileActionSchema, FileStatusSchema, FindingKindSchema, FindingSeveritySchema, FindingSourceSchema, PlanSchema, SpecialistSchema, type Finding } from '../schemas';
 import { checkRelativePath } from '../workspace/paths';
 import type { ReviewState } from './reviewState';
 
@@ -41,7 +41,8 @@ export type SavedDecision = z.infer<typeof SavedDecisionSchema>;
 const SavedFileSchema = z.object({
   id: z.string().min(1).max(64),
   path: RelativePathSchema,
-  action: ChangeActionSchema,
+  action: FileActionSchema,
+  movedFrom: RelativePathSchema.optional(),
   description: z.string().max(MAX_LINE * 4),
   specialist: SpecialistSchema,
   dependsOn: z.array(z.string().max(64)).max(MAX_FILES),
@@ -53,6 +54,7 @@ const SavedFileSchema = z.object({
   error: line.optional(),
   revisions: z.number().int().min(0).max(1000),
   addedBecause: line.optional(),
+  performedBy: z.enum(PERFORMERS).optional(),
   decision: SavedDecisionSchema,
 });
 
@@ -139,6 +141,8 @@ export function snapshotReview(review: ReviewState, id: string, now: number = Da
       ...(file.error ? { error: file.error.slice(0, MAX_LINE) } : {}),
       revisions: file.revisions,
       ...(file.addedBecause ? { addedBecause: file.addedBecause.slice(0, MAX_LINE) } : {}),
+      ...(file.movedFrom ? { movedFrom: file.movedFrom } : {}),
+      ...(file.performedBy ? { performedBy: file.performedBy } : {}),
       decision: decisionOf(review, file.id),
     })),
     findings: session.findings.map((finding) => ({ ...finding, message: finding.message.slice(0, MAX_LINE) })),
@@ -246,6 +250,8 @@ export function restoreSession(saved: SavedReview): RefactorSession {
       findings: [],
       timings: {},
       ...(file.addedBecause ? { addedBecause: file.addedBecause } : {}),
+      ...(file.movedFrom ? { movedFrom: file.movedFrom } : {}),
+      ...(file.performedBy ? { performedBy: file.performedBy } : {}),
     }),
   );
   session.setFindings(saved.findings.map((finding): Finding => ({ ...finding })));

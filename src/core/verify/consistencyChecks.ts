@@ -73,7 +73,8 @@ export async function renameLeftoverFindings(
   }
 
   // Files the plan does not touch: read them as they are now.
-  const planned = new Set(files.map((file) => file.path));
+  // A moved file's old path is the plan's too: its text is looked at under the new one.
+  const planned = new Set(files.flatMap((file) => (file.movedFrom !== undefined ? [file.path, file.movedFrom] : [file.path])));
   const listing = await workspace.listFiles(signal);
   const candidates = listing.filter((entry) => !planned.has(entry.path) && entry.size <= limits.maxFileBytes).slice(0, limits.maxFilesScanned);
   for (const entry of candidates) {

@@ -7,8 +7,8 @@ import type { Finding } from '../schemas';
 /** The finding's code, so plan growth can tell a reference count from a compiler error. */
 export const UNPLANNED_REFERENCE = 'unplanned-reference';
 
-export function referenceCoverage(references: readonly SymbolReferences[], planned: readonly { path: string }[]): Finding[] {
-  const inPlan = new Set(planned.map((file) => file.path));
+export function referenceCoverage(references: readonly SymbolReferences[], planned: readonly { path: string; movedFrom?: string }[]): Finding[] {
+  const inPlan = new Set(planned.flatMap((file) => (file.movedFrom !== undefined ? [file.path, file.movedFrom] : [file.path])));
   const findings: Finding[] = [];
   for (const symbol of references) {
     // Only a plan that works on the symbol (changes a file that uses it) must cover all of its uses.

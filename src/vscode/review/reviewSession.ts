@@ -30,6 +30,7 @@ export class ReviewSession extends ReviewState implements vscode.Disposable {
       id: file.id,
       path: file.path,
       action: file.action,
+      ...(file.movedFrom ? { movedFrom: file.movedFrom } : {}),
       description: file.description,
       specialist: file.specialist,
       dependsOn: file.dependsOn,

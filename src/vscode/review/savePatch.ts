@@ -18,7 +18,7 @@ export const showPatchSaveDialog: PickPatchTarget = (defaultUri) =>
 
 export async function saveAcceptedAsPatch(review: ReviewSession, paths: WorkspacePaths, pick: PickPatchTarget = showPatchSaveDialog): Promise<SavePatchOutcome> {
   const accepted = review.acceptedFiles();
-  const patch = acceptedPatch(accepted.map(({ file, acceptedHunks }) => ({ path: file.path, original: file.original, proposed: file.proposed, acceptedHunks })));
+  const patch = acceptedPatch(accepted.map(({ file, acceptedHunks }) => ({ path: file.path, original: file.original, proposed: file.proposed, acceptedHunks, ...(file.movedFrom !== undefined ? { movedFrom: file.movedFrom } : {}) })));
   if (patch === '') return { kind: 'nothing' };
   const firstFolder = paths.folders[0]?.uri;
   const target = await pick(firstFolder ? vscode.Uri.joinPath(firstFolder, 'refactor.patch') : undefined);

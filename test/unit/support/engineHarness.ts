@@ -75,7 +75,7 @@ export function change(id: string, filePath: string, description: string, extra:
 
 /** In the schema's key order, as a strict json_schema reply sends it: summary and renames first. */
 export function plan(changes: PlannedChange[], symbolRenames: Plan['symbolRenames'] = []): Plan {
-  return { summary: 'Test plan', symbolRenames, changes };
+  return { summary: 'Test plan', symbolRenames, fileMoves: [], changes };
 }
 
 /** The user message of a request (where the engine puts the request, the file and its content). */

@@ -12,11 +12,19 @@ export interface CompileCheckResult {
   summary: CompileCheckSummary;
 }
 
-/** The proposed tree: every file with a proposal (a changed text, a creation or a deletion). */
+/** The proposed tree: every file with a proposal (a changed text, a creation, a deletion, a move). */
 export function proposedTree(files: readonly FileChangeState[]): TreeChange[] {
   return files
-    .filter((file) => file.status === 'proposed' && (file.diff !== '' || file.action === 'delete'))
-    .map((file) => ({ path: file.path, original: file.original, proposed: file.action === 'delete' ? null : file.proposed }));
+    .filter((file) => file.status === 'proposed' && (file.diff !== '' || file.action === 'delete' || file.action === 'move'))
+    .flatMap((file): TreeChange[] =>
+      file.action === 'move' && file.movedFrom !== undefined
+        ? // A move is its source gone and its destination created: importers left on the old path break.
+          [
+            { path: file.movedFrom, original: file.original, proposed: null },
+            { path: file.path, original: null, proposed: file.proposed },
+          ]
+        : [{ path: file.path, original: file.original, proposed: file.action === 'delete' ? null : file.proposed }],
+    );
 }
 
 export async function checkProposals(
