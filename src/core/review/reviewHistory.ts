@@ -6,7 +6,7 @@
 // model's; what does not parse is dropped. A reopened review never trusts the saved texts to match
 // the disk: its opener compares every file with the disk first, and apply checks again.
 import { z } from 'zod';
-import { RefactorSession, type FileChangeState } from '../engine/session';
+import { PERFORMERS, RefactorSession, type FileChangeState } from '../engine/session';
 import { ChangeActionSchema, FileStatusSchema, FindingKindSchema, FindingSeveritySchema, FindingSourceSchema, PlanSchema, SpecialistSchema, type Finding } from '../schemas';
 import { checkRelativePath } from '../workspace/paths';
 import type { ReviewState } from './reviewState';
@@ -53,6 +53,7 @@ const SavedFileSchema = z.object({
   error: line.optional(),
   revisions: z.number().int().min(0).max(1000),
   addedBecause: line.optional(),
+  performedBy: z.enum(PERFORMERS).optional(),
   decision: SavedDecisionSchema,
 });
 
@@ -88,6 +89,7 @@ export const SavedReviewSchema = z.object({
   files: z.array(SavedFileSchema).max(MAX_FILES),
   findings: z.array(SavedFindingSchema).max(MAX_FINDINGS),
   compileCheck: CompileCheckSchema.optional(),
+  languageServer: z.array(z.object({ level: z.enum(['info', 'warn']), message: line })).max(200).optional(),
   timings: z.object({ startedAt: z.number().min(0), finishedAt: z.number().min(0).optional() }),
 });
 export type SavedReview = z.infer<typeof SavedReviewSchema>;
@@ -139,10 +141,12 @@ export function snapshotReview(review: ReviewState, id: string, now: number = Da
       ...(file.error ? { error: file.error.slice(0, MAX_LINE) } : {}),
       revisions: file.revisions,
       ...(file.addedBecause ? { addedBecause: file.addedBecause.slice(0, MAX_LINE) } : {}),
+      ...(file.performedBy ? { performedBy: file.performedBy } : {}),
       decision: decisionOf(review, file.id),
     })),
     findings: session.findings.map((finding) => ({ ...finding, message: finding.message.slice(0, MAX_LINE) })),
     ...(session.compileCheck ? { compileCheck: { ...session.compileCheck, verdict: session.compileCheck.verdict.slice(0, MAX_LINE) } } : {}),
+    ...(session.languageServerNotes.length > 0 ? { languageServer: session.languageServerNotes.slice(-200).map(({ level, message }) => ({ level, message: message.slice(0, MAX_LINE) })) } : {}),
     timings: { startedAt: session.timings.startedAt, ...(session.timings.finishedAt !== undefined ? { finishedAt: session.timings.finishedAt } : {}) },
   };
 }
@@ -246,8 +250,10 @@ export function restoreSession(saved: SavedReview): RefactorSession {
       findings: [],
       timings: {},
       ...(file.addedBecause ? { addedBecause: file.addedBecause } : {}),
+      ...(file.performedBy ? { performedBy: file.performedBy } : {}),
     }),
   );
+  if (saved.languageServer) session.languageServerNotes = saved.languageServer.map(({ level, message }) => ({ level, message }));
   session.setFindings(saved.findings.map((finding): Finding => ({ ...finding })));
   if (saved.compileCheck) session.compileCheck = saved.compileCheck;
   if (saved.error) session.error = saved.error;
