@@ -16,6 +16,8 @@ const MAX_SCANNED_FILES = 5000;
 /** Files mentioning a name that are opened: enough for an inferred project to see the importers. */
 const MAX_OPENED_FILES = 60;
 const SCAN_BATCH = 32;
+/** How long an empty symbol answer is asked again while a language server may still be starting. */
+const STARTUP_RETRY_MS = 4000;
 
 interface Declaration extends SymbolDeclaration {
   uri: vscode.Uri;
@@ -29,6 +31,8 @@ export class VscodeLanguageTools implements LanguageTools {
   readonly label = 'VS Code language servers';
   private sourceFiles: Promise<vscode.Uri[]> | undefined;
   private readonly warmed = new Map<string, Promise<number>>();
+  /** A symbol provider has answered something in this run: it is up, its silence is an answer. */
+  private serverAnswered = false;
 
   constructor(
     private readonly paths: WorkspacePaths,
@@ -114,9 +118,12 @@ export class VscodeLanguageTools implements LanguageTools {
     if (!/^[\p{L}\p{N}_$]+$/u.test(member)) return [];
     const mentioned = await this.warmUp(member, deadline);
     let symbols = await this.findSymbols(member, container, deadline);
-    // A file mentions the name, so a server that says nothing may still be starting: ask again while
-    // the budget lasts (the TypeScript server loads its project on the first question).
-    for (let pause = 250; symbols.length === 0 && mentioned > 0 && deadline.remainingMs() > pause; pause = Math.min(pause * 2, 2000)) {
+    // A source file mentions the name, so a server that says nothing may not have started yet (its
+    // extension activates when the first file of its language opens, and until then no provider is
+    // registered): ask again for a short while. Once a server has answered anything, silence means
+    // the name is not a symbol it knows (a word in a comment), and the fallback is asked at once.
+    const retryUntil = Date.now() + Math.min(STARTUP_RETRY_MS, deadline.remainingMs());
+    for (let pause = 200; symbols.length === 0 && mentioned > 0 && !this.serverAnswered && Date.now() + pause < retryUntil; pause *= 2) {
       await deadline.wait(new Promise((resolve) => setTimeout(resolve, pause)));
       symbols = await this.findSymbols(member, container, deadline);
     }
@@ -144,6 +151,7 @@ export class VscodeLanguageTools implements LanguageTools {
 
   private async findSymbols(member: string, container: string | undefined, deadline: Deadline): Promise<vscode.SymbolInformation[]> {
     const found = (await deadline.wait(vscode.commands.executeCommand<vscode.SymbolInformation[] | undefined>('vscode.executeWorkspaceSymbolProvider', member))) ?? [];
+    if (found.length > 0) this.serverAnswered = true;
     return found.filter(
       (symbol) =>
         // TypeScript labels functions and methods `name()`; other servers may add a signature.
