@@ -40,6 +40,10 @@ export type FindingView = z.infer<typeof FindingViewSchema>;
 export const ReviewDecisionSchema = z.enum(['pending', 'accepted', 'rejected', 'partial']);
 export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
 
+/** Who made a file's proposal: the language server alone, a model, or a model on the server's rename. */
+export const PerformedBySchema = z.enum(['language-server', 'model', 'both']);
+export type PerformedByView = z.infer<typeof PerformedBySchema>;
+
 export const FileViewSchema = z.object({
   id: Id,
   path: Text,
@@ -64,6 +68,10 @@ export const FileViewSchema = z.object({
   removed: Count,
   /** Bumped whenever the proposal changes, so the webview knows its cached hunks are outdated. */
   proposalVersion: Count,
+  /** Absent until decided (or in a review from before the language server existed). */
+  performedBy: PerformedBySchema.optional(),
+  /** Why a file outside the original plan joined it (a language-server rename, a compile error). */
+  addedBecause: Text.optional(),
 });
 export type FileView = z.infer<typeof FileViewSchema>;
 
@@ -104,6 +112,8 @@ export const SessionViewSchema = z.object({
   compileCheck: z.object({ state: z.enum(['passed', 'errors', 'not-checked', 'stopped']), verdict: Text }).optional(),
   /** Files outside the plan the check found broken, each offered with an "Add to refactor" button. */
   suggestions: z.array(z.object({ id: Id, path: Text, reason: Text })).optional(),
+  /** What the language server did for the run: renames done, fallbacks to the models with their reason. */
+  languageServer: z.array(z.object({ level: z.enum(['info', 'warn']), message: Text })).max(200).optional(),
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;
 

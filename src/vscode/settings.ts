@@ -59,6 +59,7 @@ export function readSettings(configuration: vscode.WorkspaceConfiguration = vsco
       compileCheckBudgetMs: integer('compileCheckBudgetMs', DEFAULT_ENGINE_SETTINGS.compileCheckBudgetMs, 100, 600_000),
       // In the editor the review can ask, so that is the default there (the CLI's is off).
       extendPlan: ((value) => (value === 'auto' || value === 'off' ? value : 'ask'))(text('extendPlan', 'ask')),
+      languageServer: configuration.get<unknown>('languageServer') !== false,
       rateLimitDeadlineMs: integer('rateLimitDeadlineSeconds', DEFAULT_ENGINE_SETTINGS.rateLimitDeadlineMs / 1000, 1, 86_400) * 1000,
     },
     provider: {

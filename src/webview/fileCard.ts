@@ -31,6 +31,13 @@ const STATUS_TEXT: Record<FileView['status'], string> = {
   cancelled: 'Cancelled',
 };
 
+/** Who made the proposal, as the card's badge says it, with a tooltip saying what that means. */
+const PERFORMER: Record<NonNullable<FileView['performedBy']>, { text: string; title: string }> = {
+  'language-server': { text: 'language server', title: 'An exact rename by the language server: no model wrote this file' },
+  model: { text: 'model', title: 'Written by a model worker' },
+  both: { text: 'language server + model', title: 'The language server renamed the symbol; a model then changed what it could not (comments, strings, docs, related names)' },
+};
+
 const SEVERITY_GLYPH: Record<FindingView['severity'], string> = { error: '✖', warning: '⚠', info: 'ℹ' };
 
 export function renderCardContent(file: FileView, hunks: HunkView[] | undefined, findings: FindingView[], ui: CardUiState, actions: CardActions): Child[] {
@@ -57,7 +64,10 @@ export function renderCardContent(file: FileView, hunks: HunkView[] | undefined,
       ui.expanded && hasDiff ? '▾' : '▸',
     ),
     h('span', { class: `action action-${file.action}` }, file.action),
-    h('span', { class: 'path', title: file.path }, file.path),
+    file.movedFrom !== undefined
+      ? h('span', { class: 'path', title: `${file.movedFrom} → ${file.path}` }, `${file.movedFrom} → ${file.path}`)
+      : h('span', { class: 'path', title: file.path }, file.path),
+    file.performedBy ? h('span', { class: `badge performer performer-${file.performedBy}`, title: PERFORMER[file.performedBy].title }, PERFORMER[file.performedBy].text) : null,
     hasDiff ? h('span', { class: 'stats', 'aria-label': `${file.added} lines added, ${file.removed} removed` }, h('span', { class: 'added' }, `+${file.added}`), ' ', h('span', { class: 'removed' }, `−${file.removed}`)) : null,
     h('span', { class: `badge status status-${file.stale ? 'stale' : file.status}` }, file.stale ? 'Changed since read' : STATUS_TEXT[file.status]),
     file.revisions > 0 ? h('span', { class: 'badge revised', title: 'Verification sent this file back to its worker' }, file.revisions > 1 ? `revised ×${file.revisions}` : 'revised') : null,
@@ -113,6 +123,7 @@ export function renderCardContent(file: FileView, hunks: HunkView[] | undefined,
   const details: Child[] = [
     h('p', { class: 'description' }, h('span', { class: 'specialist' }, file.specialist), ' ', file.description),
     file.dependsOn.length > 0 ? h('p', { class: 'depends' }, `After: ${file.dependsOn.join(', ')}`) : null,
+    file.addedBecause ? h('p', { class: 'added-because' }, addedBecauseText(file.addedBecause)) : null,
     file.error ? h('p', { class: 'error-text', role: 'alert' }, file.error) : null,
     file.stale ? h('p', { class: 'stale-text' }, 'This file changed after the worker read it, so its proposal would overwrite those edits. Re-run it to start from the current text.') : null,
     file.status === 'proposed' && !hasDiff && file.action === 'modify' ? h('p', { class: 'muted' }, 'The worker proposed no change to this file.') : null,
@@ -127,6 +138,12 @@ export function renderCardContent(file: FileView, hunks: HunkView[] | undefined,
     body = h('p', { class: 'muted collapsed-note', id: bodyId }, `${file.hunkCount} ${file.hunkCount === 1 ? 'hunk' : 'hunks'}${lines ? `, ${lines} lines` : ''} — expand to show the diff.`);
   }
   return [head, ...details, body];
+}
+
+/** "Added to the plan because the language server's rename of A → B changes it (3 places)." */
+export function addedBecauseText(reason: string): string {
+  const sentence = /^(the|a|an)\s/i.test(reason) ? `Added to the plan because ${reason}` : `Added to the plan: ${reason}`;
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
 function decisionBadge(file: FileView): Child {

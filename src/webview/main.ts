@@ -75,13 +75,14 @@ const app = document.getElementById('app') ?? document.body;
 const header = h('header', { class: 'top' });
 const noticeArea = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite' });
 const synthesisSection = h('section', { class: 'synthesis', 'aria-label': 'Summary of the change' });
+const languageServerSection = h('section', { class: 'language-server', 'aria-label': 'Language server' });
 const planSection = h('section', { class: 'plan', 'aria-label': 'Plan' });
 const findingsSection = h('section', { class: 'findings-summary', 'aria-label': 'Findings' });
 const suggestionsSection = h('section', { class: 'suggestions', 'aria-label': 'Files the changes break outside the plan' });
 const usageSection = h('section', { class: 'usage', 'aria-label': 'Usage' });
 const filesSection = h('section', { class: 'files', 'aria-label': 'Files' });
 const cards = new Map<string, HTMLElement>();
-app.replaceChildren(header, noticeArea, synthesisSection, planSection, findingsSection, suggestionsSection, filesSection, usageSection);
+app.replaceChildren(header, noticeArea, synthesisSection, languageServerSection, planSection, findingsSection, suggestionsSection, filesSection, usageSection);
 
 function uiFor(id: string): CardUiState {
   let ui = state.ui.get(id);
@@ -194,6 +195,25 @@ function renderSynthesis(): void {
     h('h2', {}, 'Summary of the change'),
     h('pre', { class: 'synthesis-text' }, text),
     h('button', { class: 'secondary', 'data-key': 'copy-commit-message', title: 'Copy it, and fill the Source Control message box when it is empty', onClick: () => post({ type: 'copyCommitMessage' }) }, 'Copy commit message'),
+  ]);
+}
+
+/** What the language server did (renames, with how many places) and where the models took over, and why. */
+function renderLanguageServer(): void {
+  const notes = state.session?.languageServer ?? [];
+  if (notes.length === 0) {
+    languageServerSection.replaceChildren();
+    return;
+  }
+  replaceChildrenKeepingFocus(languageServerSection, [
+    h('h2', {}, 'Language server'),
+    h(
+      'ul',
+      { class: 'language-server-notes' },
+      ...notes.map((note) =>
+        h('li', { class: `ls-note ls-note-${note.level}` }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, note.level === 'warn' ? '⚠' : 'ℹ'), h('span', { class: 'visually-hidden' }, note.level === 'warn' ? 'fallback: ' : ''), ' ', note.message),
+      ),
+    ),
   ]);
 }
 
@@ -355,6 +375,7 @@ function receive(message: ToWebview): void {
       state.receivedAt = Date.now();
       renderHeader();
       renderSynthesis();
+      renderLanguageServer();
       renderPlan();
       renderSuggestions();
       renderUsage();

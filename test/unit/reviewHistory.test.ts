@@ -85,6 +85,27 @@ describe('review history (core)', () => {
     assert.deepEqual(historyEntry(parsed.review), { id: 'abc-123', savedAt: 5000, request: 'Rename a to A', files: 5, accepted: 2, applied: 1 });
   });
 
+  it('keeps who made each file and the language server\'s notes', async () => {
+    const review = await settledReview();
+    review.session.updateFile(review.session.file('x')!, { performedBy: 'language-server' });
+    review.session.updateFile(review.session.file('y')!, { performedBy: 'both', addedBecause: "the language server's rename of a → A changes it (2 places)" });
+    review.session.addLanguageServerNote({ level: 'info', message: 'Renamed a → A with the VS Code rename provider: 4 places in 2 files, no model tokens.' });
+    const parsed = parseSavedReview(JSON.stringify(snapshotReview(review, 'ls-1', 5000)));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.reason);
+    const session = restoreSession(parsed.review);
+    assert.deepEqual(
+      session.files.map((f) => [f.id, f.performedBy, f.addedBecause]),
+      [
+        ['x', 'language-server', undefined],
+        ['y', 'both', "the language server's rename of a → A changes it (2 places)"],
+        ['z', undefined, undefined],
+        ['n', undefined, undefined],
+        ['f', undefined, undefined],
+      ],
+    );
+    assert.deepEqual(session.languageServerNotes, review.session.languageServerNotes);
+  });
+
   it('saves no running review', () => {
     const session = new RefactorSession('still going', 0);
     session.setStage('working');

@@ -124,6 +124,14 @@ describe('webview protocol', () => {
       for (const message of valid) assert.ok(parseToWebview(message).ok, JSON.stringify(message));
     });
 
+    it("carries who made a file, why it joined the plan, and the language server's notes", () => {
+      assert.ok(parseToWebview({ type: 'file', file: { ...file, performedBy: 'language-server', addedBecause: "the language server's rename of A → B changes it (3 places)" } }).ok);
+      assert.ok(parseToWebview({ type: 'file', file: { ...file, performedBy: 'both' } }).ok);
+      assert.equal(parseToWebview({ type: 'file', file: { ...file, performedBy: 'someone' } }).ok, false);
+      assert.ok(parseToWebview({ type: 'session', session: { ...session, languageServer: [{ level: 'warn', message: 'could not rename A → B (…); model workers do it.' }] } }).ok);
+      assert.equal(parseToWebview({ type: 'session', session: { ...session, languageServer: [{ level: 'error', message: 'x' }] } }).ok, false);
+    });
+
     it('rejects a partial-run note without its failed files', () => {
       assert.equal(parseToWebview({ type: 'session', session: { ...session, partial: { planned: 14, summary: 's' } } }).ok, false);
     });

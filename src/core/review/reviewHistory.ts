@@ -90,6 +90,7 @@ export const SavedReviewSchema = z.object({
   files: z.array(SavedFileSchema).max(MAX_FILES),
   findings: z.array(SavedFindingSchema).max(MAX_FINDINGS),
   compileCheck: CompileCheckSchema.optional(),
+  languageServer: z.array(z.object({ level: z.enum(['info', 'warn']), message: line })).max(200).optional(),
   timings: z.object({ startedAt: z.number().min(0), finishedAt: z.number().min(0).optional() }),
 });
 export type SavedReview = z.infer<typeof SavedReviewSchema>;
@@ -147,6 +148,7 @@ export function snapshotReview(review: ReviewState, id: string, now: number = Da
     })),
     findings: session.findings.map((finding) => ({ ...finding, message: finding.message.slice(0, MAX_LINE) })),
     ...(session.compileCheck ? { compileCheck: { ...session.compileCheck, verdict: session.compileCheck.verdict.slice(0, MAX_LINE) } } : {}),
+    ...(session.languageServerNotes.length > 0 ? { languageServer: session.languageServerNotes.slice(-200).map(({ level, message }) => ({ level, message: message.slice(0, MAX_LINE) })) } : {}),
     timings: { startedAt: session.timings.startedAt, ...(session.timings.finishedAt !== undefined ? { finishedAt: session.timings.finishedAt } : {}) },
   };
 }
@@ -254,6 +256,7 @@ export function restoreSession(saved: SavedReview): RefactorSession {
       ...(file.performedBy ? { performedBy: file.performedBy } : {}),
     }),
   );
+  if (saved.languageServer) session.languageServerNotes = saved.languageServer.map(({ level, message }) => ({ level, message }));
   session.setFindings(saved.findings.map((finding): Finding => ({ ...finding })));
   if (saved.compileCheck) session.compileCheck = saved.compileCheck;
   if (saved.error) session.error = saved.error;

@@ -66,7 +66,7 @@ export class ReviewState implements Disposable {
         this.announce({ kind: 'file', id: event.file.id });
       } else if (event.type === 'findings') {
         this.announce({ kind: 'findings' });
-      } else if (event.type === 'stage' || event.type === 'plan' || event.type === 'usage' || event.type === 'compile-check' || event.type === 'suggestions') {
+      } else if (event.type === 'stage' || event.type === 'plan' || event.type === 'usage' || event.type === 'compile-check' || event.type === 'suggestions' || event.type === 'language-server') {
         this.announce({ kind: 'session' });
       }
     });

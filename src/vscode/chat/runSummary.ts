@@ -25,6 +25,9 @@ export function summarizeRun(session: RefactorSession): RunSummary {
     lines.push('The planner found nothing to change for this request. Nothing was written.');
   } else {
     lines.push(`Proposed changes to ${proposed.length} ${proposed.length === 1 ? 'file' : 'files'}: ${proposed.join(', ') || 'none'}.`);
+    const exact = session.files.filter((file) => file.status === 'proposed' && (file.performedBy === 'language-server' || file.performedBy === 'both'));
+    const finished = exact.filter((file) => file.performedBy === 'both').length;
+    if (exact.length > 0) lines.push(`${exact.length} of them ${exact.length === 1 ? 'comes' : 'come'} from the language server's exact rename${finished > 0 ? ` (${finished} then finished by a model)` : ''}.`);
     if (failed.length > 0) lines.push(`${failed.length} planned ${failed.length === 1 ? 'file' : 'files'} failed: ${failed.map((file) => `${file.path} (${file.error})`).join('; ')}.`);
     if (findings > 0) lines.push(`The checks raised ${findings} ${findings === 1 ? 'finding' : 'findings'}; they are shown in the review.`);
     lines.push('Nothing has been written yet: the user reviews each file in the Refactor Orchestrator review panel and decides what to apply.');

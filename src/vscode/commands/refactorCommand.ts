@@ -12,6 +12,7 @@ import { readSettings } from '../settings';
 import { UserFacingError } from '../userFacingError';
 import { createVscodeWorkspace } from '../workspace/vscodeWorkspace';
 import { WorkspacePaths } from '../workspace/workspacePaths';
+import { VscodeLanguageTools } from '../language/vscodeLanguageTools';
 
 export const REFACTOR_COMMAND_ID = 'refactorOrchestrator.refactorAcrossFiles';
 
@@ -86,6 +87,9 @@ export class RefactorCommand {
     // prefix is not a directory, so only single-folder workspaces are checked (the verdict says so).
     const folder = paths.multiRoot ? undefined : paths.folders[0];
     const checkRoot = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    // VS Code's providers answer first (every language with a server, unsaved edits included); the
+    // engine backs them with its TypeScript service where they give nothing. Multi-root windows too.
+    const languageTools = settings.engine.languageServer ? new VscodeLanguageTools(paths, settings.engine.languageServerBudgetMs) : undefined;
     const { session, done } = startRefactor({
       request,
       workspace,
@@ -94,8 +98,15 @@ export class RefactorCommand {
       signal: runAbort.signal,
       ...(scope && scope.length > 0 ? { scope } : {}),
       ...(checkRoot ? { checkRoot } : {}),
+      ...(languageTools ? { languageTools } : {}),
     });
-    const review = this.reviews.startReview({ session, done, runAbort, rerunOptions: { workspace, provider, settings: settings.engine, ...(checkRoot ? { checkRoot } : {}) }, paths });
+    const review = this.reviews.startReview({
+      session,
+      done,
+      runAbort,
+      rerunOptions: { workspace, provider, settings: settings.engine, ...(checkRoot ? { checkRoot } : {}), ...(languageTools ? { languageTools } : {}) },
+      paths,
+    });
     args.onStart?.(review);
 
     // What lives as long as this command call: the log of the run and the progress notification.

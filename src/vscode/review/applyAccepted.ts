@@ -40,6 +40,8 @@ interface PlannedWrite {
   acceptedHunks: ReadonlySet<number>;
   /** New text for a create or modify; undefined for a delete. */
   text: string | undefined;
+  /** For a move: the file as it is now (`uri` is where it goes). */
+  source?: vscode.Uri;
 }
 
 /** How a stale file changed, so the message says what the user will find there. */
@@ -51,6 +53,16 @@ export async function applyAcceptedChanges(review: ReviewSession, paths: Workspa
   const staleKinds = new Map<string, StaleKind>();
 
   for (const { file, acceptedHunks } of review.acceptedFiles()) {
+    if (file.action === 'move') {
+      const move = await plannedMove(file, acceptedHunks, paths);
+      if ('reason' in move) outcome.refused.push({ id: file.id, reason: move.reason });
+      else if ('stale' in move) {
+        outcome.stale.push(file.id);
+        staleKinds.set(file.id, move.stale);
+        review.markStale(file.id);
+      } else writes.push(move);
+      continue;
+    }
     const target = paths.resolve(file.path);
     const safe = target ? await confine(target) : 'it is not inside a workspace folder';
     if (!target || safe !== undefined) {
@@ -131,10 +143,37 @@ async function confine(target: WorkspacePathTarget): Promise<string | undefined>
   }
 }
 
+/**
+ * A move is a rename of the file in the same WorkspaceEdit (so one Undo moves it back, and language
+ * extensions that take part in renames see it), then its new text. Its source must still be what was
+ * read, and nothing may be at its destination.
+ */
+async function plannedMove(file: FileChangeState, acceptedHunks: ReadonlySet<number>, paths: WorkspacePaths): Promise<PlannedWrite | { reason: string } | { stale: StaleKind }> {
+  const source = file.movedFrom !== undefined ? paths.resolve(file.movedFrom) : undefined;
+  const target = paths.resolve(file.path);
+  if (!source || !target) return { reason: `${file.movedFrom ?? '?'} → ${file.path}: not inside a workspace folder` };
+  const unsafe = (await confine(source)) ?? (await confine(target));
+  if (unsafe !== undefined) return { reason: `${file.movedFrom} → ${file.path}: ${unsafe}` };
+  const current = await readCurrentText(source.uri);
+  if (current !== (file.original ?? undefined)) return { stale: current === undefined ? 'deleted' : 'changed' };
+  if ((await readCurrentText(target.uri)) !== undefined) return { stale: 'appeared' };
+  const readOnly = await whyReadOnly(source.uri);
+  if (readOnly) return { reason: `${file.movedFrom}: ${readOnly}` };
+  return { file, uri: target.uri, source: source.uri, acceptedHunks, text: applyAcceptedHunks(file.original ?? '', file.proposed ?? '', acceptedHunks) };
+}
+
 async function addToEdit(edit: vscode.WorkspaceEdit, write: PlannedWrite): Promise<void> {
   const label = `Refactor Orchestrator: ${write.file.path}`;
   const metadata: vscode.WorkspaceEditEntryMetadata = { label, needsConfirmation: false };
-  if (write.file.action === 'delete') {
+  if (write.file.action === 'move' && write.source) {
+    edit.renameFile(write.source, write.uri, { overwrite: false, ignoreIfExists: false }, metadata);
+    const original = write.file.original ?? '';
+    if (write.text !== undefined && write.text !== original) {
+      // The document cannot be opened at its new path before the edit runs: the range comes from the text read.
+      const lines = original.split(/\r\n|\r|\n/);
+      edit.replace(write.uri, new vscode.Range(0, 0, lines.length - 1, lines[lines.length - 1]?.length ?? 0), write.text, metadata);
+    }
+  } else if (write.file.action === 'delete') {
     edit.deleteFile(write.uri, { ignoreIfNotExists: false }, metadata);
   } else if (write.file.action === 'create') {
     edit.createFile(write.uri, { overwrite: false, ignoreIfExists: false, contents: new TextEncoder().encode(write.text ?? '') }, metadata);

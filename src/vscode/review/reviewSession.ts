@@ -46,6 +46,8 @@ export class ReviewSession extends ReviewState implements vscode.Disposable {
       added,
       removed,
       proposalVersion: this.proposalVersion(id),
+      ...(file.performedBy ? { performedBy: file.performedBy } : {}),
+      ...(file.addedBecause ? { addedBecause: file.addedBecause } : {}),
     };
   }
 
@@ -71,6 +73,7 @@ export class ReviewSession extends ReviewState implements vscode.Disposable {
       ...(this.running ? {} : { synthesis: this.synthesis().message }),
       ...(session.compileCheck ? { compileCheck: { state: session.compileCheck.state, verdict: session.compileCheck.verdict } } : {}),
       suggestions: session.suggestions.map(({ id, path, reason }) => ({ id, path, reason })),
+      ...(session.languageServerNotes.length > 0 ? { languageServer: session.languageServerNotes.slice(-200).map(({ level, message }) => ({ level, message })) } : {}),
       ...this.partialView(),
     };
   }
