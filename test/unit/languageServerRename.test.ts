@@ -120,6 +120,8 @@ describe('language-server specialists (core, TypeScript language service)', func
     const session = await run('Rename Cache to LruCache', planned, {}, (file) => (store[file] ?? '').replace(/Cache/g, 'LruCache'));
     assert.match(session.languageServerNotes[0]?.message ?? '', /Cache names 2 different declarations \(src\/cache\/a\.ts:1, src\/cache\/b\.ts:1\), and the plan does not say which\); model workers do it\./);
     assert.equal(session.files[0]?.performedBy, 'model');
+    // Two symbols, two entries: a plan on one Cache is not told to cover the other's users.
+    assert.deepEqual(session.references.map((r) => [r.name, r.declarations.map((d) => d.path)]), [['Cache', ['src/cache/a.ts']], ['Cache', ['src/cache/b.ts']]]);
   });
 
   it('a plan that leaves out a referencing file gets a finding, and with extendPlan auto a proposed addition', async () => {

@@ -71,7 +71,9 @@ describe('structured output', () => {
     assert.equal(format.type, 'json_schema');
     assert.equal(format.json_schema.name, 'plan');
     assert.equal(format.json_schema.strict, true);
-    assert.deepEqual(format.json_schema.schema.required, ['summary', 'symbolRenames', 'changes']);
+    assert.deepEqual(format.json_schema.schema.required, ['summary', 'symbolRenames', 'fileMoves', 'changes']);
+    // fileMoves has a default for old stored plans; strict mode is asked for every field and gets no default.
+    assert.doesNotMatch(JSON.stringify(format.json_schema.schema), /"default"/);
     assert.equal(format.json_schema.schema.additionalProperties, false);
   });
 

@@ -72,3 +72,38 @@ describe('plan validation', () => {
     assert.deepEqual(await problems(plan()), ['The plan changes no files.']);
   });
 });
+
+describe('plan validation: file moves', () => {
+  const moving = (moves: Plan['fileMoves'], ...changes: PlannedChange[]): Plan => ({ summary: 's', symbolRenames: [], fileMoves: moves, changes });
+
+  it('accepts a move with no other change, and normalizes its paths', async () => {
+    const result = await validatePlan(moving([{ from: './src/a.ts', to: 'lib//a.ts' }]), context);
+    assert.equal(result.ok, true, result.ok ? '' : result.problems.join('\n'));
+    if (result.ok) assert.deepEqual(result.plan.fileMoves, [{ from: 'src/a.ts', to: 'lib/a.ts' }]);
+  });
+
+  it('refuses hostile destinations and sources with their reasons', async () => {
+    const found = await problems(moving([
+      { from: 'src/a.ts', to: '../outside.ts' },
+      { from: 'src/b.ts', to: '.git/hooks/pre-commit' },
+      { from: 'src/c.ts', to: 'config/.env' },
+      { from: '/etc/passwd', to: 'src/passwd' },
+    ]));
+    assert.equal(found.length, 4, found.join('\n'));
+    assert.match(found.join('\n'), /leaves the workspace[\s\S]*\.git[\s\S]*secret[\s\S]*absolute/);
+  });
+
+  it('refuses a move onto an existing file, of a missing file, nowhere, twice, and a change at the destination', async () => {
+    assert.match((await problems(moving([{ from: 'src/a.ts', to: 'src/b.ts' }]))).join(), /src\/b\.ts already exists; a move may not overwrite a file/);
+    assert.match((await problems(moving([{ from: 'src/gone.ts', to: 'src/x.ts' }]))).join(), /src\/gone\.ts does not exist, so it cannot be moved/);
+    assert.match((await problems(moving([{ from: 'src/a.ts', to: './src/a.ts' }]))).join(), /goes nowhere/);
+    assert.match((await problems(moving([{ from: 'src/a.ts', to: 'x/a.ts' }, { from: 'src/a.ts', to: 'y/a.ts' }]))).join(), /src\/a\.ts is moved twice or moved onto/);
+    assert.match((await problems(moving([{ from: 'src/a.ts', to: 'x/a.ts' }], change('c1', 'x/a.ts', { action: 'create' })))).join(), /plan the moved file's change at its current path, src\/a\.ts/);
+    assert.match((await problems(moving([{ from: 'src/a.ts', to: 'x/a.ts' }], change('c1', 'src/a.ts', { action: 'delete' })))).join(), /c1 deletes src\/a\.ts, which the plan also moves/);
+  });
+
+  it('a plan stored before moves existed still parses (the field defaults to none)', async () => {
+    const { PlanSchema } = await import('../../src/core/schemas');
+    assert.deepEqual(PlanSchema.parse({ summary: 's', symbolRenames: [], changes: [] }).fileMoves, []);
+  });
+});

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ChangeActionSchema, FileStatusSchema, FindingKindSchema, FindingSeveritySchema, SessionStageSchema } from '../../src/core/schemas';
+import { FileActionSchema, FileStatusSchema, FindingKindSchema, FindingSeveritySchema, SessionStageSchema } from '../../src/core/schemas';
 import { FileViewSchema, FindingViewSchema, parseFromWebview, parseToWebview, SessionViewSchema, type FileView, type SessionView } from '../../src/protocol/webviewProtocol';
 
 const file: FileView = {
@@ -144,7 +144,7 @@ describe('webview protocol', () => {
 
     it("carries the core's enums, not copies of them", () => {
       assert.deepEqual(FileViewSchema.shape.status.options, FileStatusSchema.options);
-      assert.deepEqual(FileViewSchema.shape.action.options, ChangeActionSchema.options);
+      assert.deepEqual(FileViewSchema.shape.action.options, FileActionSchema.options);
       assert.deepEqual(SessionViewSchema.shape.stage.options, SessionStageSchema.options);
       assert.deepEqual(FindingViewSchema.shape.kind.options, FindingKindSchema.options);
       assert.deepEqual(FindingViewSchema.shape.severity.options, FindingSeveritySchema.options);

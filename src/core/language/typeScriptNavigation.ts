@@ -33,27 +33,32 @@ export class TypeScriptNavigation {
     this.load(paths);
     const out: SymbolReferences[] = [];
     for (const name of names) {
-      const declarations = this.declarations(name);
-      if (declarations.length === 0) continue;
-      const counts = new Map<string, number>();
-      const seen = new Set<string>();
-      for (const declaration of declarations) {
+      // One entry per distinct symbol: declarations whose references meet are one symbol (overloads,
+      // merged declarations); unrelated declarations of the same name have their own users.
+      const groups: { declarations: Declaration[]; keys: Set<string>; counts: Map<string, number> }[] = [];
+      for (const declaration of this.declarations(name)) {
         const referenced = declaration.project.baseline.ls.findReferences(declaration.file, declaration.position) ?? [];
-        for (const symbol of referenced) {
-          for (const reference of symbol.references) {
-            const relative = this.relative(reference.fileName);
-            const key = `${reference.fileName}:${reference.textSpan.start}`;
-            if (relative === undefined || seen.has(key)) continue;
-            seen.add(key);
-            counts.set(relative, (counts.get(relative) ?? 0) + 1);
-          }
+        const found = referenced.flatMap((symbol) => symbol.references).map((reference) => ({ file: reference.fileName, key: `${normalize(reference.fileName)}:${reference.textSpan.start}` }));
+        let group = groups.find((g) => found.some((reference) => g.keys.has(reference.key)));
+        if (!group) {
+          group = { declarations: [], keys: new Set(), counts: new Map() };
+          groups.push(group);
+        }
+        group.declarations.push(declaration);
+        for (const reference of found) {
+          const relative = this.relative(reference.file);
+          if (relative === undefined || group.keys.has(reference.key)) continue;
+          group.keys.add(reference.key);
+          group.counts.set(relative, (group.counts.get(relative) ?? 0) + 1);
         }
       }
-      out.push({
-        name,
-        declarations: declarations.map((d) => ({ path: this.relative(d.file) ?? d.file, line: d.line, kind: d.kind })),
-        files: [...counts].map(([file, count]) => ({ path: file, count })).sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
-      });
+      for (const group of groups) {
+        out.push({
+          name,
+          declarations: group.declarations.map((d) => ({ path: this.relative(d.file) ?? d.file, line: d.line, kind: d.kind })),
+          files: [...group.counts].map(([file, count]) => ({ path: file, count })).sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
+        });
+      }
     }
     return out;
   }

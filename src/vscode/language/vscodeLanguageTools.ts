@@ -45,10 +45,11 @@ export class VscodeLanguageTools implements LanguageTools {
     for (const name of names) {
       try {
         const groups = await this.declarations(name, deadline);
-        if (groups.length === 0) continue;
-        const counts = new Map<string, number>();
-        const seen = new Set<string>();
+        // One entry per distinct symbol: two unrelated declarations of a name have their own users,
+        // and a plan working on one of them need not cover the other's.
         for (const group of groups) {
+          const counts = new Map<string, number>();
+          const seen = new Set<string>();
           for (const location of group.references) {
             const path = this.ownPath(location.uri);
             const key = `${location.uri.toString()}:${location.range.start.line}:${location.range.start.character}`;
@@ -56,13 +57,13 @@ export class VscodeLanguageTools implements LanguageTools {
             seen.add(key);
             counts.set(path, (counts.get(path) ?? 0) + 1);
           }
+          if (counts.size === 0) continue; // nothing known: the fallback is asked about this name
+          out.push({
+            name,
+            declarations: group.declarations.map(({ path, line, kind }) => ({ path, line, kind })),
+            files: [...counts].map(([path, count]) => ({ path, count })).sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
+          });
         }
-        if (counts.size === 0) continue; // nothing known: the fallback is asked about this name
-        out.push({
-          name,
-          declarations: groups.flatMap((group) => group.declarations).map(({ path, line, kind }) => ({ path, line, kind })),
-          files: [...counts].map(([path, count]) => ({ path, count })).sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
-        });
       } catch (error) {
         signal.throwIfAborted();
         if (error instanceof OverBudgetError) break; // the rest go to the fallback

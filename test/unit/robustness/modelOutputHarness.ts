@@ -102,7 +102,8 @@ export interface Outcome {
 /** Runs the shipped CLI with --apply --json against `root`, comparing every file's bytes before and after. */
 export async function runApply(server: FakeOpenAIServer, root: string, extraArgs: string[] = []): Promise<Outcome> {
   const before = await snapshot(root);
-  const args = ['--workspace', root, '--request', 'Rename UserStore to AccountRepository', '--base-url', server.baseURL, '--timeout-ms', '20000', '--apply', '--json', ...extraArgs];
+  // These cases are about what a worker model writes: the language server would do this rename without one.
+  const args = ['--workspace', root, '--request', 'Rename UserStore to AccountRepository', '--base-url', server.baseURL, '--timeout-ms', '20000', '--apply', '--json', '--no-language-server', ...extraArgs];
   const run = await runCli(args);
   const after = await snapshot(root);
   const paths = new Set([...before.keys(), ...after.keys()]);

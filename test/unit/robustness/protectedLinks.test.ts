@@ -97,6 +97,39 @@ describe('robustness: links into .git/, .vscode/ and secrets', function () {
     });
   }
 
+  // A plan's file moves (issue 13) go through the same rules, at both ends of the move.
+  const moveCases: { from: string; to: string; label: string; says: RegExp }[] = [
+    { from: 'src/a.ts', to: 'src/hooks/pre-commit', label: 'move a source file onto a git hook through src/hooks -> ../.git/hooks', says: /resolves through a link to "\.git\/hooks\/pre-commit", which is inside \.git\// },
+    { from: 'src/a.ts', to: 'src/editor/tasks.json', label: 'move a source file into .vscode/ through src/editor -> ../.vscode', says: /resolves through a link to "\.vscode\/tasks\.json", which is inside \.vscode\// },
+    { from: 'src/gitconfig.ts', to: 'src/gitconfig.txt', label: 'move the file link src/gitconfig.ts -> ../.git/config (carrying .git/config out)', says: /resolves through a link to "\.git\/config", which is inside \.git\// },
+    { from: 'src/a.ts', to: '.git/hooks/post-checkout', label: 'move a source file into .git/hooks by name', says: /\.git/ },
+  ];
+  for (const c of moveCases) {
+    it(`refuses a plan to ${c.label}`, async () => {
+      server.setScript(routeBySchema({
+        plan: jsonReply({ ...plan([]), fileMoves: [{ from: c.from, to: c.to }] }),
+        whole_file: jsonReply({ content: PWNED, summary: 'installed it' }),
+        verifier_report: jsonReply({ findings: [] }),
+      }));
+      const before = await snapshotScratch(scratch);
+      const run = await cli('--apply');
+      const identical = sameBytes(before, await snapshotScratch(scratch));
+      const mode = await hookMode();
+      const line = lastStderrLine(run).replace(/^refactor-orchestrator: The planner's plan was invalid after one repair round: /, 'plan refused after repair: ');
+      recordCase(
+        { area: AREA, case: `CLI: plan to ${c.label}`, expected: 'The move is refused in the plan\'s words, exit 1, nothing moved or written, protected contents in no request.' },
+        `exit ${run.code}; "${cell(line, 200)}"; ${identical ? 'no byte changed' : 'BYTES CHANGED'}, hook mode ${mode}; protected contents in ${leaked()}/${server.requests.length} requests`,
+        () => {
+          assert.equal(run.code, 1, run.stderr);
+          assert.match(lastStderrLine(run), c.says);
+          assert.ok(identical, 'nothing written anywhere');
+          assert.equal(mode, '755');
+          assert.equal(leaked(), 0);
+        },
+      );
+    });
+  }
+
   it('leaves links into protected places out of the listing, saying where they lead', async () => {
     server.setScript(routeBySchema({
       plan: jsonReply(plan([change('c1', 'src/a.ts', 'bump')])),
