@@ -33,7 +33,7 @@ export class OverlayService {
       fileExists: (file) => this.fileExists(file),
       readFile: (file) => this.readFile(file),
       readDirectory: (dir, extensions, exclude, include, depth) => sys.readDirectory(dir, extensions, exclude, include, depth),
-      directoryExists: (dir) => sys.directoryExists(dir),
+      directoryExists: (dir) => this.directoryExists(dir),
       getDirectories: (dir) => sys.getDirectories(dir),
       realpath: sys.realpath ? (file) => (this.overlay.has(file) ? file : (sys.realpath?.(file) ?? file)) : undefined,
       useCaseSensitiveFileNames: () => sys.useCaseSensitiveFileNames,
@@ -44,6 +44,17 @@ export class OverlayService {
   fileExists(file: string): boolean {
     const entry = this.overlay.get(file);
     return entry ? entry.text !== null : this.ts.sys.fileExists(file);
+  }
+
+  /**
+   * A folder that only proposed files create exists too: module resolution skips probing files in a
+   * folder it is told does not exist, so an import of a file moved into a new folder would not resolve.
+   */
+  directoryExists(dir: string): boolean {
+    if (this.ts.sys.directoryExists(dir)) return true;
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+    for (const [file, entry] of this.overlay) if (entry.text !== null && file.startsWith(prefix)) return true;
+    return false;
   }
 
   readFile(file: string): string | undefined {
@@ -91,7 +102,7 @@ export class OverlayService {
 
   /** Module resolution that sees this service's overlay. */
   resolutionHost(): TS.ModuleResolutionHost {
-    return { fileExists: (file) => this.fileExists(file), readFile: (file) => this.readFile(file), directoryExists: (dir) => this.ts.sys.directoryExists(dir) };
+    return { fileExists: (file) => this.fileExists(file), readFile: (file) => this.readFile(file), directoryExists: (dir) => this.directoryExists(dir) };
   }
 }
 
