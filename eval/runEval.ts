@@ -12,7 +12,7 @@ import { DEFAULT_ENGINE_SETTINGS, startRefactor } from '../src/core/engine/orche
 import { describePartialRun, partialRunSummary } from '../src/core/review/partialRun';
 import { checkResult } from './checkResult';
 import type { TestsOutcome } from './projectTests';
-import { readTree, writeTree, type LoadedTask } from './taskSet';
+import { REPO_ROOT, readTree, writeTree, type LoadedTask } from './taskSet';
 
 export interface EvalEndpoint {
   baseURL: string;
@@ -51,6 +51,11 @@ export async function runTask(task: LoadedTask, endpoint: EvalEndpoint, signal: 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `ro-eval-${task.id}-`));
   try {
     writeTree(root, task.before);
+    // A checkout has its dependencies installed; the copy gets this repository's @types (redux's
+    // tsconfig names "node"), so the engine's compile check sees what the checker (typeRoots) sees.
+    // readTree skips the symlink, and the workspace never lists node_modules.
+    fs.mkdirSync(path.join(root, 'node_modules'));
+    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', '@types'), path.join(root, 'node_modules', '@types'), 'dir');
     const provider = createOpenAIProvider({
       baseURL: endpoint.baseURL,
       apiKey: endpoint.apiKey,
