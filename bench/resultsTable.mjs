@@ -3,7 +3,7 @@ const fixed = (x, digits) => Number(x).toFixed(digits);
 const ms = (x) => `${Math.round(x).toLocaleString('en')} ms`;
 
 export function resultsTable(results) {
-  const { overhead: o, firstDiff: f, patterns: p, workspaceScale: w, tokenEconomy: t, diffAtSize: d, rateLimitStorm: rl, promptPrefix: pp, planStreaming: ps, compileCheck: c = [], smoke } = results;
+  const { overhead: o, firstDiff: f, patterns: p, workspaceScale: w, tokenEconomy: t, diffAtSize: d, rateLimitStorm: rl, promptPrefix: pp, planStreaming: ps, compileCheck: c = [], languageServerRename: lr = {}, smoke } = results;
   const verdict = (met) => (smoke ? 'smoke run' : met ? '✅ met' : '❌ missed');
   const rows = [
     [
@@ -110,6 +110,17 @@ export function resultsTable(results) {
       `< ${s.goals.checkMs / 1000} s, < 1 GB`,
       verdict(s.checkMs < s.goals.checkMs && s.peakMB < s.goals.peakMB && s.newErrors === 0),
     ]),
+    ...Object.values(lr).map((s) => [
+      `11. Language server vs model workers, same rename through the engine with a compile check: ${s.title}, ${s.from} → ${s.to}, ${s.references} references in ${s.filesWithReferences} files; the plan names ${s.planned} files and leaves out ${s.missedByPlan}`,
+      `model workers: ${renameMode(s.models)}; **language server**: ${renameMode(s.languageServer)}`,
+      'language server: no reference left, workers only where comments/strings keep the old name, type-checks, 0 failed',
+      verdict(s.languageServer.oldNameInCode === 0 && s.languageServer.typeCheck.newErrors === 0 && s.languageServer.failed.length === 0 && s.languageServer.workerCalls === (s.languageServer.performedBy.both ?? 0)),
+    ]),
   ];
   return ['| benchmark | result | goal | |', '| --- | --- | --- | --- |', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+function renameMode(m) {
+  const joined = m.joinedByRename > 0 ? `, ${m.joinedByRename} joined by the rename` : '';
+  return `${m.proposed}/${m.filesInRun} files proposed${joined}, ${m.failed.length} failed; ${m.workerCalls} worker calls, **${m.workerTokens.toLocaleString('en')} worker tokens** (${m.totalTokens.toLocaleString('en')} total); ${ms(m.wallMs)}; compile check ${m.compileCheck.state}; tsc **${m.typeCheck.newErrors} new errors**; **${m.oldNameInCode} references of the old name left** in code`;
 }

@@ -12,6 +12,8 @@
 //                                 and merge them into the existing bench/results.json
 //   --compile-only                run only benchmark 10 (the compile check) and merge it into the
 //                                 existing bench/results.json, leaving the other figures as they were
+//   --only-rename                 run only benchmark 11 (the same rename by model workers and by the
+//                                 language server) and merge it into the existing bench/results.json
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +24,7 @@ import { measurePatterns } from './patterns.mjs';
 import { resultsTable } from './resultsTable.mjs';
 import { measurePlanStreaming, measurePromptPrefix, measureRateLimitStorm } from './speedAndCost.mjs';
 import { measureCompileCheck } from './compileCheck.mjs';
+import { measureLanguageServerRename } from './languageServerRename.mjs';
 import { measureTokenEconomy } from './tokenEconomy.mjs';
 import { measureWorkspaceScale } from './workspaceScale.mjs';
 
@@ -29,14 +32,15 @@ const smoke = process.argv.includes('--smoke');
 const jsonOnly = process.argv.includes('--json-only');
 const onlySpeed = process.argv.includes('--only-speed') && !smoke;
 const compileOnly = process.argv.includes('--compile-only') && !smoke;
+const renameOnly = process.argv.includes('--only-rename') && !smoke;
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
 // One model call = a fixed latency before the first byte, then the reply streamed at a fixed rate.
 const model = smoke ? { latencyMs: 40, tokensPerSecond: 4000 } : { latencyMs: 300, tokensPerSecond: 400 };
 const CONCURRENCY = 8;
 const config = smoke
-  ? { definitions: 2, usersPerDefinition: 2, repetitions: 1, sizes: [300], sizeRepetitions: 1, tokenFileLines: 300, diffLines: 500, diffChanged: 20, renderRepetitions: 1, stormDefinitions: 2, stormRetryAfterMs: 20, compileSizes: [40], compileRepetitions: 1 }
-  : { definitions: 10, usersPerDefinition: 4, repetitions: 3, sizes: [1_000, 10_000, 50_000], sizeRepetitions: 3, tokenFileLines: 2_000, diffLines: 5_000, diffChanged: 200, renderRepetitions: 3, stormDefinitions: 6, stormRetryAfterMs: 500, compileSizes: [1_000, 5_000], compileRepetitions: 3 };
+  ? { definitions: 2, usersPerDefinition: 2, repetitions: 1, sizes: [300], sizeRepetitions: 1, tokenFileLines: 300, diffLines: 500, diffChanged: 20, renderRepetitions: 1, stormDefinitions: 2, stormRetryAfterMs: 20, compileSizes: [40], compileRepetitions: 1, lsRename: { features: 6, tests: 3, registries: 1, registryLines: 450 } }
+  : { definitions: 10, usersPerDefinition: 4, repetitions: 3, sizes: [1_000, 10_000, 50_000], sizeRepetitions: 3, tokenFileLines: 2_000, diffLines: 5_000, diffChanged: 200, renderRepetitions: 3, stormDefinitions: 6, stormRetryAfterMs: 500, compileSizes: [1_000, 5_000], compileRepetitions: 3, lsRename: { features: 120, tests: 30, registries: 2, registryLines: 600 } };
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-bench-'));
 const started = Date.now();
@@ -46,6 +50,17 @@ try {
   if (compileOnly) {
     const file = path.join(repoRoot, 'bench', 'results.json');
     const results = { ...JSON.parse(fs.readFileSync(file, 'utf8')), compileCheck: measureCompileCheck({ sizes: config.compileSizes, parent: path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.compileRepetitions, log }), compileCheckMeasuredAt: new Date().toISOString(), compileCheckLoadAverage: os.loadavg().map(round2) };
+    fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    const table = resultsTable(results);
+    fs.writeFileSync(path.join(repoRoot, 'bench', 'results.md'), resultsMarkdown(results, table));
+    process.stdout.write(`${table}\n`);
+    fs.rmSync(scratch, { recursive: true, force: true });
+    process.exit(0);
+  }
+  if (renameOnly) {
+    const file = path.join(repoRoot, 'bench', 'results.json');
+    const languageServerRename = await measureLanguageServerRename({ scratch, model, concurrency: CONCURRENCY, generated: config.lsRename, log });
+    const results = { ...JSON.parse(fs.readFileSync(file, 'utf8')), languageServerRename, languageServerRenameMeasuredAt: new Date().toISOString(), languageServerRenameLoadAverage: loadBefore.map(round2) };
     fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     const table = resultsTable(results);
     fs.writeFileSync(path.join(repoRoot, 'bench', 'results.md'), resultsMarkdown(results, table));
@@ -65,6 +80,7 @@ try {
   const promptPrefix = await measurePromptPrefix({ ...rename, prefillTokensPerSecond: 5_000 });
   const planStreaming = await measurePlanStreaming({ ...rename, repetitions: smoke ? 1 : 2 });
   const compileCheck = previous?.compileCheck ?? measureCompileCheck({ sizes: config.compileSizes, parent: smoke ? scratch : path.join(repoRoot, 'bench', 'workspaces'), repetitions: config.compileRepetitions, log });
+  const languageServerRename = previous?.languageServerRename ?? (await measureLanguageServerRename({ scratch, model, concurrency: CONCURRENCY, generated: config.lsRename, log }));
 
   const machineNow = (before) => ({ cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageBefore: before.map(round2), loadAverageAfter: os.loadavg().map(round2) });
   const results = {
@@ -85,6 +101,8 @@ try {
     planStreaming,
     compileCheck,
     ...(previous?.compileCheckMeasuredAt ? { compileCheckMeasuredAt: previous.compileCheckMeasuredAt, compileCheckLoadAverage: previous.compileCheckLoadAverage } : {}),
+    languageServerRename,
+    ...(previous?.languageServerRenameMeasuredAt ? { languageServerRenameMeasuredAt: previous.languageServerRenameMeasuredAt, languageServerRenameLoadAverage: previous.languageServerRenameLoadAverage } : {}),
     totalSeconds: previous?.totalSeconds ?? Math.round((Date.now() - started) / 1000),
   };
   const table = resultsTable(results);
@@ -199,6 +217,29 @@ ${table}
   happens while the workers wait on the model. *Check* = the check of the proposal after that: the time
   the check adds after the last worker (at most; the verifier model is asked meanwhile). Peak =
   \`maxRSS\` of the process, the checker thread included.${r.compileCheckMeasuredAt ? ` Measured on its own (\`--compile-only\`) on ${r.compileCheckMeasuredAt.slice(0, 10)}, load average ${r.compileCheckLoadAverage?.join(' / ')} on ${r.machine.cpus} cores.` : ''}
+${r.languageServerRename ? languageServerRenameNotes(r) : ''}`;
+}
+
+function languageServerRenameNotes(r) {
+  return `- **Language server vs model workers (11)**: \`bench/languageServerRename.mjs\`. The same rename through
+  the engine with a \`checkRoot\` (as the CLI runs it), \`languageServer\` off (every planned file goes to a
+  model worker) and on (the TypeScript language service on the compile check's thread renames every
+  reference; files the plan left out join it; a worker runs only where the old name is left in a comment
+  or string). The scripted planner names the declaration and the source files that use it and leaves out
+  the tests (and the generated project's \`index.ts\`); a worker renames the whole word in the file it is
+  shown, answering with the whole file, or with one short search block per line for a file of 400 lines or
+  more. *Files* = proposed / in the run (joined = added by the language server's rename); *worker
+  tokens* = prompt + completion of the worker calls, *total* with the plan and verifier calls, as the fake
+  server counts them (~4 characters a token); *compile check* = the session's verdict; *tsc* = every
+  \`.ts\` file of the applied tree, src and tests, with the project's compiler options, errors not in the
+  original tree; *left in code* = identifier tokens still spelled with the old name (comments and strings
+  not counted). One run per mode; wall time includes loading TypeScript on the checker thread in both;
+  with the language server on, the plan call waits for the references the planner is shown (so loading
+  TypeScript moves in front of it: \`phasesMs\` in results.json). The session's compile check covers the
+  tsconfig's files: superstruct's includes only \`src/\`, so its verdict cannot see the tests the
+  model-worker run breaks; the *tsc* column does.${
+    r.languageServerRenameMeasuredAt ? ` Measured on its own (\`--only-rename\`) on ${r.languageServerRenameMeasuredAt.slice(0, 10)}, load average ${r.languageServerRenameLoadAverage?.join(' / ')} before on ${r.machine.cpus} cores.` : ''
+  }
 `;
 }
 

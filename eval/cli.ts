@@ -1,4 +1,4 @@
-// `npm run eval -- --base-url URL --model NAME [--tasks a,b] [--replay]`: scores a model on the
+// `npm run eval -- --base-url URL --model NAME [--tasks a,b] [--replay] [--no-language-server]`: scores a model on the
 // evaluation set. Prints a table (task, pass or fail and why, the project's own tests, files, tokens,
 // wall time) and writes eval/results.json. --replay serves the replay model (derived from the
 // reference solutions) on a loopback port instead of calling a real endpoint. Exit 0 when every task
@@ -12,14 +12,16 @@ import { replayScript } from './replayModel';
 import { formatTable, runTask, type TaskResult } from './runEval';
 import { REPO_ROOT, loadTasks } from './taskSet';
 
-const USAGE = `Usage: npm run eval -- --base-url URL --model NAME [--tasks id,id] [--timeout-ms N] [--out FILE]
-       npm run eval -- --replay [--tasks id,id]
+const USAGE = `Usage: npm run eval -- --base-url URL --model NAME [--tasks id,id] [--timeout-ms N] [--out FILE] [--no-language-server]
+       npm run eval -- --replay [--tasks id,id] [--no-language-server]
 
 Runs the evaluation tasks (eval/tasks/) through the refactoring engine against an OpenAI-compatible
 endpoint and checks each result (type-check, the project's own tests where they run offline, the
 task's conditions, no unrelated file changed).
 The API key comes from OPENAI_API_KEY (a placeholder is sent when it is unset).
---replay answers with the replay model derived from the reference solutions, on a loopback server.`;
+--replay answers with the replay model derived from the reference solutions, on a loopback server.
+--no-language-server lets the models do every change, as the CLI's flag of that name: no references
+for the planner and no renames by the TypeScript language service (the compile check still runs).`;
 
 async function main(argv: string[]): Promise<number> {
   let values;
@@ -34,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
         'timeout-ms': { type: 'string' },
         out: { type: 'string' },
         replay: { type: 'boolean' },
+        'no-language-server': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -72,13 +75,13 @@ async function main(argv: string[]): Promise<number> {
     for (const task of tasks) {
       if (controller.signal.aborted) break;
       process.stderr.write(`[eval] ${task.id}…\n`);
-      const result = await runTask(task, endpoint, controller.signal);
+      const result = await runTask(task, endpoint, controller.signal, { languageServer: !(values['no-language-server'] ?? false) });
       process.stderr.write(`[eval] ${task.id}: ${result.passed ? 'pass' : `FAIL: ${result.why}`}\n`);
       results.push(result);
     }
     process.stdout.write(`${formatTable(results)}\n`);
     const out = path.resolve(values.out ?? path.join(REPO_ROOT, 'eval', 'results.json'));
-    fs.writeFileSync(out, `${JSON.stringify({ model: endpoint.model, baseURL: values.replay ? 'replay' : endpoint.baseURL, finishedAt: new Date().toISOString(), results }, null, 2)}\n`);
+    fs.writeFileSync(out, `${JSON.stringify({ model: endpoint.model, baseURL: values.replay ? 'replay' : endpoint.baseURL, languageServer: !(values['no-language-server'] ?? false), finishedAt: new Date().toISOString(), results }, null, 2)}\n`);
     process.stderr.write(`[eval] wrote ${path.relative(process.cwd(), out) || out}\n`);
     return results.length === tasks.length && results.every((result) => result.passed) ? 0 : 1;
   } finally {

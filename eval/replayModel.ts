@@ -27,11 +27,13 @@ export function replayScript(tasks: readonly LoadedTask[]): ReplyScript {
         return json(planFor(task));
       case 'whole_file':
       case 'search_replace': {
-        const file = /^File: `([^`]+)`/m.exec(request.messages.find((message) => message.role === 'user')?.content ?? '')?.[1] ?? '';
+        const prompt = request.messages.find((message) => message.role === 'user')?.content ?? '';
+        const file = /^File: `([^`]+)`/m.exec(prompt)?.[1] ?? '';
         const target = task.after.get(file);
         if (target === undefined) return { status: 400, body: { error: { message: `the reference does not change ${file}` } } };
         if (request.schemaName === 'whole_file') return json({ content: target, summary: `reference solution of ${file}` });
-        return json({ edits: searchReplaceEdits(task.before.get(file) ?? '', target), summary: `reference solution of ${file}` });
+        // Edits against the text the prompt shows: after the language server's rename it is not the original.
+        return json({ edits: searchReplaceEdits(shownContent(prompt, file, task.before.get(file)) ?? task.before.get(file) ?? '', target), summary: `reference solution of ${file}` });
       }
       case 'verifier_report':
         return json({ findings: [] });
@@ -39,6 +41,18 @@ export function replayScript(tasks: readonly LoadedTask[]): ReplyScript {
         return { status: 400, body: { error: { message: `the replay model cannot answer ${request.schemaName ?? 'this request'}` } } };
     }
   };
+}
+
+/**
+ * The file's text as the worker prompt shows it ("Current content … of `path`:" and a fence, see
+ * prompts.ts). The fence ends the text with a newline; a file without one gets it dropped again.
+ */
+function shownContent(prompt: string, file: string, original: string | undefined): string | undefined {
+  const heading = prompt.split('\n').findIndex((line) => line.startsWith('Current content') && line.endsWith(` of \`${file}\`:`));
+  if (heading === -1) return undefined;
+  const match = /^(`{3,})\n([\s\S]*?)^\1$/m.exec(prompt.split('\n').slice(heading + 1).join('\n'));
+  if (!match?.[2]) return undefined;
+  return original !== undefined && !original.endsWith('\n') ? match[2].slice(0, -1) : match[2];
 }
 
 function planFor(task: LoadedTask) {
@@ -55,11 +69,19 @@ function planFor(task: LoadedTask) {
       path: entry.path,
       action: entry.action,
       description: `${entry.action === 'modify' ? 'Update' : entry.action === 'create' ? 'Create' : 'Delete'} ${entry.path} for: ${task.request}`,
-      specialist: 'general',
+      specialist: specialistFor(task, entry.path, entry.action),
       dependsOn: [],
     })),
     symbolRenames: task.symbolRenames ?? [],
   };
+}
+
+/**
+ * As a planner labels the change: a modified script of a task that renames symbols is the rename
+ * specialist's (so the language server's exact rename stands alone where it is the whole change).
+ */
+function specialistFor(task: LoadedTask, path: string, action: 'modify' | 'create' | 'delete'): 'rename' | 'general' {
+  return action === 'modify' && (task.symbolRenames?.length ?? 0) > 0 && /\.[cm]?[jt]sx?$/.test(path) ? 'rename' : 'general';
 }
 
 /** One changed region: lines [start, end) of the original become `added`. */

@@ -1,5 +1,6 @@
 // Runs evaluation tasks through the same engine as the CLI (planner, workers, verifier, the same
-// settings, --apply's write to disk) on a fresh copy of the task's project, then checks the result.
+// settings, the compile check and language server on the copy's folder as the CLI's \`checkRoot\`,
+// --apply's write to disk) on a fresh copy of the task's project, then checks the result.
 // A run in which planned files failed is not applied, as the CLI's --apply would refuse it.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +12,7 @@ import { DEFAULT_ENGINE_SETTINGS, startRefactor } from '../src/core/engine/orche
 import { describePartialRun, partialRunSummary } from '../src/core/review/partialRun';
 import { checkResult } from './checkResult';
 import type { TestsOutcome } from './projectTests';
-import { readTree, writeTree, type LoadedTask } from './taskSet';
+import { REPO_ROOT, readTree, writeTree, type LoadedTask } from './taskSet';
 
 export interface EvalEndpoint {
   baseURL: string;
@@ -41,10 +42,20 @@ export interface TaskResult {
   matchesReference: boolean;
 }
 
-export async function runTask(task: LoadedTask, endpoint: EvalEndpoint, signal: AbortSignal): Promise<TaskResult> {
+export interface EvalOptions {
+  /** Off: the models do every change, as the CLI's --no-language-server. */
+  languageServer: boolean;
+}
+
+export async function runTask(task: LoadedTask, endpoint: EvalEndpoint, signal: AbortSignal, options: EvalOptions = { languageServer: true }): Promise<TaskResult> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `ro-eval-${task.id}-`));
   try {
     writeTree(root, task.before);
+    // A checkout has its dependencies installed; the copy gets this repository's @types (redux's
+    // tsconfig names "node"), so the engine's compile check sees what the checker (typeRoots) sees.
+    // readTree skips the symlink, and the workspace never lists node_modules.
+    fs.mkdirSync(path.join(root, 'node_modules'));
+    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', '@types'), path.join(root, 'node_modules', '@types'), 'dir');
     const provider = createOpenAIProvider({
       baseURL: endpoint.baseURL,
       apiKey: endpoint.apiKey,
@@ -54,7 +65,8 @@ export async function runTask(task: LoadedTask, endpoint: EvalEndpoint, signal: 
     });
     const workspace = createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] });
     const started = Date.now();
-    const { session, done } = startRefactor({ request: task.request, workspace, provider, settings: DEFAULT_ENGINE_SETTINGS, signal });
+    const settings = { ...DEFAULT_ENGINE_SETTINGS, languageServer: options.languageServer };
+    const { session, done } = startRefactor({ request: task.request, workspace, provider, settings, signal, checkRoot: root });
     await done;
     const wallMs = Date.now() - started;
     const usage = Object.values(session.usage);

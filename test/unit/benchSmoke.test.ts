@@ -27,12 +27,24 @@ interface BenchResults {
   diffAtSize: { unifiedDiffMs: number; computeHunksMs: number; hunks: number; changedLines: number; cardMs?: number; firstBatchMs?: number; allLinesMs?: number; renderError?: string };
   rateLimitStorm: { files: number; adaptive: { filesLost: number; rateLimited: number; wallMs: number }; fixed: { filesLost: number; rateLimited: number; wallMs: number } };
   promptPrefix: { workerPrompts: number; sharedPrefixRatio: { before: number; after: number }; billedUncachedWorkerTokens: { before: number; after: number; ratio: number } };
+  languageServerRename: Record<string, { filesWithReferences: number; models: RenameRun; languageServer: RenameRun }>;
   planStreaming: { files: number; wallRatio: number; overIdeal: number; firstDiffShareOfPlanCall: number; streaming: { wallMs: number; idealMs: number; firstDiffMs: number }; whole: { wallMs: number } };
+}
+
+interface RenameRun {
+  proposed: number;
+  failed: string[];
+  workerCalls: number;
+  workerTokens: number;
+  totalTokens: number;
+  wallMs: number;
+  oldNameInCode: number;
+  typeCheck: { newErrors: number };
 }
 
 function runSmoke(): Promise<BenchResults> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [path.join(repoRoot, 'bench', 'run.mjs'), '--smoke', '--json-only'], { cwd: repoRoot, timeout: 120_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [path.join(repoRoot, 'bench', 'run.mjs'), '--smoke', '--json-only'], { cwd: repoRoot, timeout: 200_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`bench --smoke failed: ${stderr || error.message}`));
       else resolve(JSON.parse(stdout) as BenchResults);
     });
@@ -45,7 +57,7 @@ function assertFigure(value: unknown, label: string): void {
 }
 
 describe('benchmark smoke run (bench/run.mjs --smoke)', function () {
-  this.timeout(150_000);
+  this.timeout(230_000);
   let results: BenchResults;
 
   before(async () => {
@@ -62,6 +74,22 @@ describe('benchmark smoke run (bench/run.mjs --smoke)', function () {
     for (const key of ['checkMs', 'baselineMs', 'peakMB'] as const) assertFigure(run?.[key], `compileCheck.${key}`);
     assert.equal(run?.newErrors, 0);
     assert.ok((run?.checkedFiles ?? 0) >= 10, `checked ${run?.checkedFiles} files`);
+  });
+
+  it('runs one rename by model workers and by the language server, on the generated project and superstruct', () => {
+    assert.deepEqual(Object.keys(results.languageServerRename).sort(), ['generated', 'superstruct']);
+    for (const [name, scenario] of Object.entries(results.languageServerRename)) {
+      for (const mode of ['models', 'languageServer'] as const) {
+        for (const key of ['workerTokens', 'totalTokens', 'wallMs'] as const) assertFigure(scenario[mode][key], `${name}.${mode}.${key}`);
+        assert.deepEqual(scenario[mode].failed, [], `${name}.${mode}`);
+      }
+      // The plan leaves files out: the models' rename leaves references, the language server's none.
+      assert.ok(scenario.models.oldNameInCode > 0, `${name}: the models' run left no reference`);
+      assert.equal(scenario.languageServer.oldNameInCode, 0, name);
+      assert.equal(scenario.languageServer.typeCheck.newErrors, 0, name);
+      assert.equal(scenario.languageServer.proposed, scenario.filesWithReferences, name);
+      assert.ok(scenario.languageServer.workerTokens < scenario.models.workerTokens, name);
+    }
   });
 
   it('measures the engine against the ideal critical path, and the time to the first diff', () => {

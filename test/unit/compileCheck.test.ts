@@ -115,6 +115,16 @@ describe('compile check: TypeScript in memory', function () {
     assert.deepEqual(brief(outcome.diagnostics).sort(), ['src/cart.ts:1 TS2307', 'src/money.ts:1 TS2307', 'src/receipt.ts:1 TS2307']);
   });
 
+  it('a file moved into a new folder: its importers resolve it there, with nothing new reported', () => {
+    // No src/money/ on disk: module resolution must still look for files in it (the eval's move tasks).
+    const outcome = checker.check([
+      { path: 'src/price.ts', original: shop['src/price.ts'] ?? '', proposed: null },
+      { path: 'src/money/price.ts', original: null, proposed: shop['src/price.ts'] ?? '' },
+      ...['src/cart.ts', 'src/receipt.ts'].map((f) => modify(f, (shop[f] ?? '').replace("'./price'", "'./money/price'"))),
+    ]);
+    assert.deepEqual(brief(outcome.diagnostics), []);
+  });
+
   it('files no tsconfig covers get default options; JavaScript gets syntax only', async () => {
     const loose = await makeWorkspace({ 'a.ts': 'export const n: number = 1;\n', 'b.js': 'export const s = 1;\n' });
     try {

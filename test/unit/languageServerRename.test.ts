@@ -3,6 +3,8 @@
 // merged into the plan, files the plan missed joining it, models only where they add something, the
 // fallback when the symbol cannot be found, and the references the planner is shown.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import { createNodeWorkspace } from '../../src/node/nodeWorkspace';
 import { DEFAULT_ENGINE_SETTINGS, startRefactor, type EngineSettings } from '../../src/core/engine/orchestrator';
 import type { Plan, PlannedChange } from '../../src/core/schemas';
@@ -84,6 +86,18 @@ describe('language-server specialists (core, TypeScript language service)', func
     // The README still says UserStore: the plan left the docs out, and the check says so.
     assert.deepEqual(session.findings.filter((f) => f.severity !== 'info').map((f) => f.path), ['README.md']);
     assert.match(session.languageServerNotes[0]?.message ?? '', /^Renamed UserStore → AccountRepository with the TypeScript 5\.\d+\.\d+ language service: 11 places in 6 files, no model tokens\.$/);
+  });
+
+  it('reaches files the tsconfig leaves out (tests importing the source) through their inferred project', async () => {
+    // tsconfig.json includes only src/; the test file is in no configured project, as in superstruct.
+    await fs.mkdir(path.join(root, 'test'));
+    await fs.writeFile(path.join(root, 'test/userStore.test.ts'), "import { UserStore } from '../src/userStore';\n\nconst store: UserStore = new UserStore();\nstore.add('a', 'Ada');\n");
+    const session = await run('Rename `UserStore` to `AccountRepository` everywhere', renamePlan(['src/userStore.ts']));
+    const test = session.files.find((f) => f.path === 'test/userStore.test.ts');
+    assert.equal(test?.performedBy, 'language-server');
+    assert.equal(test?.proposed, "import { AccountRepository } from '../src/userStore';\n\nconst store: AccountRepository = new AccountRepository();\nstore.add('a', 'Ada');\n");
+    assert.match(session.languageServerNotes[0]?.message ?? '', /: 14 places in 7 files, no model tokens\.$/);
+    assert.match(userText(requestsFor(server, 'plan')[0]!), /- UserStore \(class in src\/userStore\.ts:1\): referenced in 7 files: src\/app\.ts \(3\), test\/userStore\.test\.ts \(3\), /);
   });
 
   it('lists the files that reference the request\'s symbols, with counts, in the planner\'s summary', async () => {

@@ -10,7 +10,11 @@ import { normalize, type Project, type ProjectSet } from '../verify/compileCheck
 import type { FileEdits, LanguageAnswer, SymbolReferences } from './languageTools';
 
 interface Declaration {
-  project: Project;
+  /**
+   * Every project whose program has the declaration: the tsconfig's, and the inferred project of the
+   * files its `include` leaves out (tests that import the source), each seeing its own references.
+   */
+  projects: Project[];
   /** Absolute. */
   file: string;
   /** Offset of the declared name. */
@@ -37,7 +41,7 @@ export class TypeScriptNavigation {
       // merged declarations); unrelated declarations of the same name have their own users.
       const groups: { declarations: Declaration[]; keys: Set<string>; counts: Map<string, number> }[] = [];
       for (const declaration of this.declarations(name)) {
-        const referenced = declaration.project.baseline.ls.findReferences(declaration.file, declaration.position) ?? [];
+        const referenced = declaration.projects.flatMap((project) => project.baseline.ls.findReferences(declaration.file, declaration.position) ?? []);
         const found = referenced.flatMap((symbol) => symbol.references).map((reference) => ({ file: reference.fileName, key: `${normalize(reference.fileName)}:${reference.textSpan.start}` }));
         let group = groups.find((g) => found.some((reference) => g.keys.has(reference.key)));
         if (!group) {
@@ -72,13 +76,19 @@ export class TypeScriptNavigation {
     // unrelated symbols of the same name rename different ones, and the plan does not say which.
     const bySymbol = new Map<string, { declaration: Declaration; locations: readonly TS.RenameLocation[] }>();
     for (const declaration of declarations) {
-      const ls = declaration.project.baseline.ls;
-      const info = ls.getRenameInfo(declaration.file, declaration.position, { allowRenameOfImportPath: false });
-      if (!info.canRename) return { ok: false, reason: `TypeScript cannot rename ${from}: ${info.localizedErrorMessage}` };
-      const locations = ls.findRenameLocations(declaration.file, declaration.position, false, false, { providePrefixAndSuffixTextForRename: false });
-      if (!locations || locations.length === 0) return { ok: false, reason: `TypeScript found nothing to rename for ${from}` };
-      const key = locations.map((l) => `${normalize(l.fileName)}:${l.textSpan.start}`).sort().join('|');
-      if (!bySymbol.has(key)) bySymbol.set(key, { declaration, locations });
+      const places = new Map<string, TS.RenameLocation>();
+      for (const project of declaration.projects) {
+        const ls = project.baseline.ls;
+        const info = ls.getRenameInfo(declaration.file, declaration.position, { allowRenameOfImportPath: false });
+        if (!info.canRename) return { ok: false, reason: `TypeScript cannot rename ${from}: ${info.localizedErrorMessage}` };
+        // Another project sees the same declaration file, so the places it shares with the first are the same spans.
+        for (const location of ls.findRenameLocations(declaration.file, declaration.position, false, false, { providePrefixAndSuffixTextForRename: false }) ?? []) {
+          places.set(`${normalize(location.fileName)}:${location.textSpan.start}`, location);
+        }
+      }
+      if (places.size === 0) return { ok: false, reason: `TypeScript found nothing to rename for ${from}` };
+      const key = [...places.keys()].sort().join('|');
+      if (!bySymbol.has(key)) bySymbol.set(key, { declaration, locations: [...places.values()] });
     }
     if (bySymbol.size > 1) {
       const places = [...bySymbol.values()].map(({ declaration: d }) => `${this.relative(d.file) ?? d.file}:${d.line}`).join(', ');
@@ -92,7 +102,7 @@ export class TypeScriptNavigation {
       if (relative === undefined) return { ok: false, reason: `renaming ${from} would change ${normalize(location.fileName)}, outside the workspace's own files` };
       let entry = byFile.get(relative);
       if (!entry) {
-        entry = { path: relative, before: only.declaration.project.baseline.readFile(normalize(location.fileName)) ?? '', edits: [] };
+        entry = { path: relative, before: only.declaration.projects[0]?.baseline.readFile(normalize(location.fileName)) ?? '', edits: [] };
         byFile.set(relative, entry);
       }
       const newText = `${location.prefixText ?? ''}${to}${location.suffixText ?? ''}`;
@@ -135,7 +145,7 @@ export class TypeScriptNavigation {
     const member = dot > 0 ? name.slice(dot + 1) : name;
     const container = dot > 0 ? name.slice(0, dot) : undefined;
     const found: Declaration[] = [];
-    const seen = new Set<string>();
+    const seen = new Map<string, Declaration>();
     for (const project of this.projects.all()) {
       const ls = project.baseline.ls;
       for (const item of ls.getNavigateToItems(member, 200, undefined, true)) {
@@ -146,9 +156,14 @@ export class TypeScriptNavigation {
         if (text === undefined) continue;
         const position = nameOffset(text, member, item.textSpan.start, item.textSpan.start + item.textSpan.length);
         const key = `${file}:${position}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        found.push({ project, file, position, line: lineOf(text, position), kind: item.kind });
+        const known = seen.get(key);
+        if (known) {
+          if (!known.projects.includes(project)) known.projects.push(project);
+          continue;
+        }
+        const declaration = { projects: [project], file, position, line: lineOf(text, position), kind: item.kind };
+        seen.set(key, declaration);
+        found.push(declaration);
       }
     }
     return found;

@@ -46,7 +46,10 @@ export class OverlayService {
     return entry ? entry.text !== null : this.ts.sys.fileExists(file);
   }
 
-  /** A folder only the proposal creates (a file moved or created into it) exists for module resolution. */
+  /**
+   * A folder that only proposed files create exists too: module resolution skips probing files in a
+   * folder it is told does not exist, so an import of a file moved into a new folder would not resolve.
+   */
   directoryExists(dir: string): boolean {
     if (this.ts.sys.directoryExists(dir)) return true;
     const prefix = dir.endsWith('/') ? dir : `${dir}/`;
