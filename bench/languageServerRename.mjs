@@ -238,6 +238,9 @@ export async function measureLanguageServerRename({ scratch, model, concurrency,
     const entry = { title: scenario.title, from: scenario.from, to: scenario.to, filesWithReferences: Object.keys(references).length, references: Object.values(references).reduce((a, b) => a + b, 0), planned: planned.length, missedByPlan: missed.length };
     entry.models = await runMode({ scenario, original, planned, scratch, name, languageServer: false, model, concurrency, log });
     entry.languageServer = await runMode({ scenario, original, planned, scratch, name, languageServer: true, model, concurrency, log });
+    // What the planner is told when a language server will rename: plan a file only where more than the
+    // rename must change. A planner that follows it names the declaration alone, and its call is short.
+    entry.languageServerLeanPlan = await runMode({ scenario, original, planned: planned.slice(0, 1), scratch, name: `${name}-lean`, languageServer: true, model, concurrency, log });
     out[name] = entry;
   }
   return out;

@@ -112,7 +112,7 @@ export function resultsTable(results) {
     ]),
     ...Object.values(lr).map((s) => [
       `11. Language server vs model workers, same rename through the engine with a compile check: ${s.title}, ${s.from} → ${s.to}, ${s.references} references in ${s.filesWithReferences} files; the plan names ${s.planned} files and leaves out ${s.missedByPlan}`,
-      `model workers: ${renameMode(s.models)}; **language server**: ${renameMode(s.languageServer)}`,
+      `model workers: ${renameMode(s.models)}; **language server**: ${renameMode(s.languageServer)}${s.languageServerLeanPlan ? `; **language server, the plan naming only the declaration** (as the planner is told when a server renames): ${renameMode(s.languageServerLeanPlan)}` : ''}`,
       'language server: no reference left, workers only where comments/strings keep the old name, type-checks, 0 failed',
       verdict(s.languageServer.oldNameInCode === 0 && s.languageServer.typeCheck.newErrors === 0 && s.languageServer.failed.length === 0 && s.languageServer.workerCalls === (s.languageServer.performedBy.both ?? 0)),
     ]),

@@ -65,8 +65,10 @@ Options:
   --patch FILE             write the proposed changes as one unified diff to FILE (for git apply or
                            patch -p1) and leave the workspace's files as they are; not with --apply
   --json                   print one JSON object on stdout:
-                           { plan, files: [{ path, action, status, diff, error?, findings }], findings,
-                             compileCheck: { state, verdict, newErrors, files }, usage, timings }
+                           { plan, files: [{ path, action, status, diff, error?, findings,
+                             performedBy?: language-server|model|both, addedBecause? }], findings,
+                             compileCheck: { state, verdict, newErrors, files }, languageServer:
+                             [{ level, message }], references, usage, timings }
   --help                   show this help
 
 The API key comes from OPENAI_API_KEY; with --base-url and no key, a placeholder is sent (local

@@ -131,6 +131,9 @@ export interface WorkerPromptInput {
   languageServer?: { diff: string; renames: string };
 }
 
+/** How the description of a change the language server added ends (its files are listed as one line). */
+export const LANGUAGE_SERVER_DONE = '(done by the language server).';
+
 /** Longest description of another change quoted to a worker; the full text is in its own worker. */
 const OTHER_CHANGE_CHARS = 300;
 
@@ -146,7 +149,12 @@ export function workerSharedPrefix(request: string, plan: Plan): string {
   if (plan.symbolRenames.length > 0) {
     parts.push(`Renames in this refactor (use the new names):\n${plan.symbolRenames.map((r) => `- ${r.from} → ${r.to}`).join('\n')}`);
   }
-  parts.push(`The whole plan, one worker per file:\n${plan.changes.map((c) => `- ${c.id} \`${c.path}\` (${c.action}, ${c.specialist}): ${clip(c.description, OTHER_CHANGE_CHARS)}`).join('\n')}`);
+  // Files the language server alone changed are one line, not one each: a rename can reach hundreds,
+  // and every worker's prompt carries this listing.
+  const byServer = plan.changes.filter((c) => c.description.endsWith(LANGUAGE_SERVER_DONE));
+  const listed = plan.changes.filter((c) => !c.description.endsWith(LANGUAGE_SERVER_DONE));
+  const serverLine = byServer.length === 0 ? [] : [`- ${byServer.length} more file${byServer.length === 1 ? '' : 's'} that the plan's renames and moves reach, changed by the language server`];
+  parts.push(`The whole plan, one worker per file:\n${[...listed.map((c) => `- ${c.id} \`${c.path}\` (${c.action}, ${c.specialist}): ${clip(c.description, OTHER_CHANGE_CHARS)}`), ...serverLine].join('\n')}`);
   return `${parts.join('\n\n')}\n\n${WORKER_OWN_PART_HEADING}\n\n`;
 }
 

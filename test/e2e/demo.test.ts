@@ -75,6 +75,16 @@ describe('the demo npm start opens (Playwright in code-server)', () => {
     assert.deepEqual((await review.locator('article.card .card-head .path').allInnerTexts()).sort(), [...RENAMED].sort());
   });
 
+  it('shows who made each proposal: the language server renamed the code, a model the README', async () => {
+    // VS Code's TypeScript rename answers in the workbench; the section says so, and each card has its badge.
+    await review.locator('section.language-server', { hasText: /Renamed UserStore → AccountRepository with the/ }).waitFor({ timeout: 10_000 });
+    const badge = async (file: string): Promise<string> => review.locator(`article[aria-label="${file}"] .badge.performer`).innerText();
+    assert.equal(await badge('README.md'), 'model');
+    assert.equal(await badge('src/services/orderService.ts'), 'language server');
+    assert.match(await badge('src/stores/userStore.ts'), /^language server( \+ model)?$/);
+    await driver.screenshot('demo-review-language-server');
+  });
+
   it('keeps collapsed cards and the closed plan when the panel is hidden and shown again', async () => {
     await review.getByRole('button', { name: 'Collapse diff README.md' }).click();
     await review.locator('section.plan summary').click();

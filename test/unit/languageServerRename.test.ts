@@ -79,6 +79,9 @@ describe('language-server specialists (core, TypeScript language service)', func
     const auditPrompt = userText(workerRequests(server, 'src/audit.ts')[0]!);
     assert.match(auditPrompt, /already done this in every code reference of this file \(rename UserStore → AccountRepository\)/);
     assert.match(auditPrompt, /with the language server's rename applied\) of `src\/audit\.ts`:\n[\s\S]*function audit\(store: AccountRepository\)/);
+    // The files the server added are one line of the plan every worker reads, not one each.
+    assert.match(auditPrompt, /\n- 3 more files that the plan's renames and moves reach, changed by the language server\n/);
+    assert.doesNotMatch(auditPrompt, /- r\d+ `src\/app\.ts`/);
     // Only audit.ts needed a worker; the file name `userStore.ts` stays (no model touched the import paths).
     assert.deepEqual(workerRequests(server).map(workerFile), ['src/audit.ts']);
     assert.equal(byPath.get('src/index.ts')?.proposed, "export { AccountRepository } from './userStore';\nexport { register } from './register';\n");

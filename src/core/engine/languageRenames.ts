@@ -7,6 +7,7 @@
 // cannot answer, the models do the rename as before, and the log and the review say why.
 import { applyOffsetEdits, mergeFileEdits, type FileEdits, type LanguageTools } from '../language/languageTools';
 import { unifiedDiff } from '../edit/unifiedDiff';
+import { LANGUAGE_SERVER_DONE } from '../prompts';
 import type { FileMove, PlannedChange, SymbolRename } from '../schemas';
 import { newFileState, type FileChangeState, type RefactorSession } from './session';
 
@@ -81,7 +82,7 @@ export class LanguageServerRenames {
       while (ids.has(`r${n}`));
       ids.add(`r${n}`);
       const what = describeLanguageServerWork(file);
-      const change: PlannedChange = { id: `r${n}`, path: file.path, action: 'modify', description: `${what[0]?.toUpperCase() ?? ''}${what.slice(1)} (done by the language server).`, specialist: 'rename', dependsOn: [] };
+      const change: PlannedChange = { id: `r${n}`, path: file.path, action: 'modify', description: `${what[0]?.toUpperCase() ?? ''}${what.slice(1)} ${LANGUAGE_SERVER_DONE}`, specialist: 'rename', dependsOn: [] };
       plan.changes.push(change);
       const state: FileChangeState = { ...newFileState(change), addedBecause: `the language server's ${what.replace(/^rename /, 'rename of ')} changes it (${file.places} place${file.places === 1 ? '' : 's'})` };
       this.session.files.push(state);

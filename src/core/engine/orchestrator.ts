@@ -184,16 +184,23 @@ async function runSession(session: RefactorSession, callerOptions: RefactorOptio
     await Promise.resolve();
     signal.throwIfAborted();
     session.setStage('reading');
-    const summary = await buildWorkspaceSummary(
-      options.workspace,
-      options.request,
-      { tokenBudget: settings.summaryTokenBudget, ...(options.scope ? { scope: options.scope } : {}) },
-      signal,
-    );
-    // The TypeScript thread starts now: it answers the language-server questions before planning and
-    // builds the compile check's baseline while the models work.
-    const language = await startLanguageTools(session, options, signal);
-    checker = language.checker;
+    // The TypeScript thread starts with the run: it loads while the summary is built, answers the
+    // language-server questions before planning, and builds the compile check's baseline while the
+    // models work. Both settle before either's failure is thrown, so the thread is always disposed.
+    const [read, launched] = await Promise.allSettled([
+      buildWorkspaceSummary(
+        options.workspace,
+        options.request,
+        { tokenBudget: settings.summaryTokenBudget, ...(options.scope ? { scope: options.scope } : {}) },
+        signal,
+      ),
+      startLanguageTools(session, options, signal),
+    ]);
+    if (launched.status === 'fulfilled') checker = launched.value.checker;
+    if (read.status === 'rejected') throw read.reason;
+    if (launched.status === 'rejected') throw launched.reason;
+    const summary = read.value;
+    const language = launched.value;
     const references = language.tools ? await findReferences(session, language.tools, signal) : '';
     options = { ...options, moves: new PlannedMoves(), ...(language.tools ? { renames: new LanguageServerRenames(language.tools, session, signal) } : {}) };
     const renames = options.renames;

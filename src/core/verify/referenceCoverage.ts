@@ -1,5 +1,5 @@
 // A check that needs no model: every file the language server says references a symbol of the request
-// should be in a plan that changes that symbol. A file left out gets a `missing-change` finding, which
+// should be in a plan that changes that symbol (its declaration). A file left out gets a `missing-change` finding, which
 // the plan-growth setting turns into a proposed addition like any other check's.
 import type { SymbolReferences } from '../language/languageTools';
 import type { Finding } from '../schemas';
@@ -11,9 +11,10 @@ export function referenceCoverage(references: readonly SymbolReferences[], plann
   const inPlan = new Set(planned.flatMap((file) => (file.movedFrom !== undefined ? [file.path, file.movedFrom] : [file.path])));
   const findings: Finding[] = [];
   for (const symbol of references) {
-    // Only a plan that works on the symbol (changes a file that uses it) must cover all of its uses.
-    if (!symbol.files.some((file) => inPlan.has(file.path))) continue;
+    // Only a plan that changes the symbol itself (its declaring file: a rename, a new signature) must
+    // cover every use. A plan that moves some callers off an API (its tests, one package) need not.
     const declaredIn = [...new Set(symbol.declarations.map((d) => d.path))];
+    if (!declaredIn.some((path) => inPlan.has(path))) continue;
     for (const file of symbol.files) {
       if (inPlan.has(file.path)) continue;
       findings.push({
