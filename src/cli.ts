@@ -145,7 +145,8 @@ type PatchOutcome = { file: string; files: number } | { file: string; error: str
 /** The proposals --apply would write, as one patch file; the workspace is left as it is. */
 async function writePatch(root: string, target: string, session: RefactorSession): Promise<PatchOutcome> {
   const proposals = session.files.filter((file) => file.status === 'proposed' && (file.diff !== '' || file.action === 'delete'));
-  const check = checkPatchTarget(root, target, proposals.map((file) => file.path));
+  // A move's source counts too: a patch written over it would destroy the file the move carries.
+  const check = checkPatchTarget(root, target, proposals.flatMap((file) => (file.movedFrom !== undefined ? [file.path, file.movedFrom] : [file.path])));
   if (!check.ok) return fail(check.reason);
   try {
     await writeFile(check.path, acceptedPatch(proposals.map((file) => ({ path: file.path, original: file.original, proposed: file.proposed, ...(file.movedFrom !== undefined ? { movedFrom: file.movedFrom } : {}) }))));
@@ -242,6 +243,7 @@ function jsonResult(session: RefactorSession, applied?: ApplyOutcome, patch?: Pa
       revisions: file.revisions,
       ...(file.addedBecause !== undefined ? { addedBecause: file.addedBecause } : {}),
       ...(file.performedBy !== undefined ? { performedBy: file.performedBy } : {}),
+      ...(file.movedFrom !== undefined ? { movedFrom: file.movedFrom } : {}),
     })),
     languageServer: session.languageServerNotes,
     references: session.references,

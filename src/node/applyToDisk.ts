@@ -152,6 +152,16 @@ async function moveOne(root: string, change: DiskChange): Promise<void> {
   await fs.rm(source);
 }
 
+/** Why a move cannot be made now (its source changed or went, its destination is taken), or undefined. */
+async function movePrecheck(root: string, change: DiskChange): Promise<string | undefined> {
+  if (change.movedFrom === undefined) return 'the move has no source';
+  const onDisk = await currentFile(await resolveInsideWorkspace(root, change.movedFrom));
+  if (onDisk === undefined) return `${change.movedFrom} was deleted on disk since it was read`;
+  if (change.original === null || !onDisk.bytes.equals(Buffer.from(change.original, 'utf8'))) return `${change.movedFrom} changed on disk since it was read (stale); run again to get a fresh proposal`;
+  if ((await currentFile(await resolveInsideWorkspace(root, change.path))) !== undefined) return 'a file exists there already';
+  return undefined;
+}
+
 function describeFailure(error: unknown): string {
   if (error instanceof Refusal) return error.message;
   switch (errorCode(error)) {
@@ -170,6 +180,16 @@ function describeFailure(error: unknown): string {
 
 export async function applyChangesToDisk(root: string, changes: DiskChange[]): Promise<DiskApplyOutcome> {
   const outcome: DiskApplyOutcome = { applied: [], refused: [] };
+  // The files that import a moved file were rewritten for its new path: if a move cannot be made, none
+  // of them may be written either, so moves are checked before anything is written.
+  for (const change of changes.filter((c) => c.action === 'move')) {
+    const problem = await movePrecheck(root, change).catch((error: unknown) => describeFailure(error));
+    if (problem !== undefined) {
+      outcome.refused.push({ path: change.path, reason: problem });
+      for (const other of changes) if (other !== change) outcome.refused.push({ path: other.path, reason: `not written: the move of ${change.movedFrom ?? '?'} to ${change.path} was refused, and the imports depend on it` });
+      return outcome;
+    }
+  }
   for (const change of changes) {
     try {
       await applyOne(root, change);

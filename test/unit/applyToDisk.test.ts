@@ -32,6 +32,31 @@ describe('applying proposals to disk (the CLI --apply)', () => {
     assert.deepEqual(fs.readdirSync(path.join(root, 'src')).filter((f) => f.endsWith('.tmp')), [], 'no temp files left');
   });
 
+  it('moves a file (new path written, then the source removed, its mode kept) with the edits of its importers', async () => {
+    fs.chmodSync(path.join(root, 'src/old.ts'), 0o640);
+    const outcome = await applyChangesToDisk(root, [
+      { path: 'lib/moved.ts', movedFrom: 'src/old.ts', action: 'move', original: 'old\n', proposed: 'old, moved\n' },
+      { path: 'src/a.ts', action: 'modify', original: 'a1\n', proposed: 'a2\n' },
+    ]);
+    assert.deepEqual(outcome, { applied: ['lib/moved.ts', 'src/a.ts'], refused: [] });
+    assert.equal(fs.existsSync(path.join(root, 'src/old.ts')), false);
+    assert.equal(read('lib/moved.ts'), 'old, moved\n');
+    assert.equal((fs.statSync(path.join(root, 'lib/moved.ts')).mode & 0o777).toString(8), '640');
+  });
+
+  it('writes nothing when a move cannot be made: its importers were rewritten for the new path', async () => {
+    fs.writeFileSync(path.join(root, 'src/old.ts'), 'edited meanwhile\n');
+    const outcome = await applyChangesToDisk(root, [
+      { path: 'lib/moved.ts', movedFrom: 'src/old.ts', action: 'move', original: 'old\n', proposed: 'old\n' },
+      { path: 'src/a.ts', action: 'modify', original: 'a1\n', proposed: "import './../lib/moved';\n" },
+    ]);
+    assert.deepEqual(outcome.applied, []);
+    assert.match(outcome.refused[0]?.reason ?? '', /src\/old\.ts changed on disk since it was read/);
+    assert.match(outcome.refused[1]?.reason ?? '', /not written: the move of src\/old\.ts to lib\/moved\.ts was refused/);
+    assert.equal(read('src/a.ts'), 'a1\n');
+    assert.equal(fs.existsSync(path.join(root, 'lib')), false);
+  });
+
   it('refuses a file changed on disk since it was read, leaves it byte-identical, applies the rest', async () => {
     fs.writeFileSync(path.join(root, 'src/a.ts'), 'edited by the user\n');
     const outcome = await applyChangesToDisk(root, [

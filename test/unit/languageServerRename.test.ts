@@ -103,6 +103,16 @@ describe('language-server specialists (core, TypeScript language service)', func
     assert.match(userText(requestsFor(server, 'plan')[0]!), /- UserStore \(class in src\/userStore\.ts:1\): referenced in 7 files: src\/app\.ts \(3\), test\/userStore\.test\.ts \(3\), /);
   });
 
+  it('leaves a file the workspace does not list (gitignored) as it is, and says so', async () => {
+    await fs.mkdir(path.join(root, 'src/generated'), { recursive: true });
+    await fs.writeFile(path.join(root, '.gitignore'), 'src/generated/\n');
+    await fs.writeFile(path.join(root, 'src/generated/client.ts'), "import { UserStore } from '../userStore';\nexport const client = new UserStore();\n");
+    const session = await run('Rename `UserStore` to `AccountRepository` everywhere', renamePlan(['src/userStore.ts']));
+    assert.ok(!session.files.some((f) => f.path.startsWith('src/generated/')), 'no proposal for the ignored file');
+    assert.match(session.languageServerNotes.map((n) => n.message).join('\n'), /also reach src\/generated\/client\.ts, outside what this workspace lets a refactor change \(ignored, excluded or secret\); left as they are\./);
+    assert.equal(await fs.readFile(path.join(root, 'src/generated/client.ts'), 'utf8'), "import { UserStore } from '../userStore';\nexport const client = new UserStore();\n");
+  });
+
   it('lists the files that reference the request\'s symbols, with counts, in the planner\'s summary', async () => {
     await run('Rename `UserStore` to `AccountRepository` everywhere', renamePlan(['src/userStore.ts']));
     const planner = userText(requestsFor(server, 'plan')[0]!);
@@ -207,6 +217,48 @@ describe('language-server specialists (core, TypeScript language service)', func
     assert.deepEqual(session.files.map((f) => [f.action, f.path, f.status]), [['move', 'src/store/userStore.ts', 'proposed']]);
     assert.equal(session.compileCheck?.state, 'errors');
     assert.deepEqual([...new Set(session.findings.filter((f) => f.kind === 'compile-error').map((f) => f.path))].sort(), ['src/app.ts', 'src/audit.ts', 'src/index.ts', 'src/lookup.ts', 'src/register.ts']);
+  });
+
+  it('a plan that only names the rename (no change listed) is done by the language server alone', async () => {
+    const session = await run('Rename `UserStore` to `AccountRepository` everywhere', plan([], RENAME));
+    assert.equal(session.files.length, 6);
+    assert.ok(session.files.every((f) => f.status === 'proposed' && f.addedBecause !== undefined));
+    assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
+  });
+
+  it('a new name that is not a plain identifier never reaches the language server', async () => {
+    const planned = plan([change('c1', 'src/userStore.ts', 'Rename UserStore.')], [{ from: 'UserStore', to: 'Bar = evil()' }]);
+    const session = await run('Rename UserStore', planned, {}, (file) => store[file] ?? '');
+    assert.deepEqual(session.files.map((f) => [f.path, f.performedBy]), [['src/userStore.ts', 'model']]);
+    assert.match(session.languageServerNotes[0]?.message ?? '', /was not asked to rename "UserStore" → "Bar = evil\(\)": not a plain identifier; model workers do it\./);
+  });
+
+  it('a plan repaired after streaming renames as the repaired plan says, not as the first one did', async () => {
+    let plans = 0;
+    server.setScript((request) => {
+      if (request.schemaName === 'plan') {
+        plans++;
+        // The first plan renames to another name and names a path outside the workspace: refused, repaired.
+        return plans === 1
+          ? json(plan([change('c1', 'src/userStore.ts', 'Rename.'), change('c2', '../outside.ts', 'x')], [{ from: 'UserStore', to: 'WrongName' }]))
+          : json(renamePlan(['src/userStore.ts']));
+      }
+      if (request.schemaName === 'verifier_report') return noFindings;
+      return json({ content: renameClass(workerFile(request) ?? ''), summary: 'done' });
+    });
+    const { session, done } = startRefactor({
+      request: 'Rename `UserStore` to `AccountRepository` everywhere',
+      workspace: createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }),
+      provider: provider(server),
+      settings: { ...DEFAULT_ENGINE_SETTINGS, revisionRounds: 0 },
+      signal: new AbortController().signal,
+      checkRoot: root,
+    });
+    await done;
+    assert.equal(session.stage, 'done', session.error);
+    assert.equal(plans, 2);
+    for (const file of session.files) assert.doesNotMatch(file.proposed ?? '', /WrongName/, file.path);
+    assert.match(session.files.find((f) => f.path === 'src/register.ts')?.proposed ?? '', /store: AccountRepository/);
   });
 
   it('what is left for a model: the old name in any usual spelling, but not in module paths', () => {

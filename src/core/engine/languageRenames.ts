@@ -10,6 +10,13 @@ import { unifiedDiff } from '../edit/unifiedDiff';
 import { LANGUAGE_SERVER_DONE } from '../prompts';
 import type { FileMove, PlannedChange, SymbolRename } from '../schemas';
 import { newFileState, type FileChangeState, type RefactorSession } from './session';
+import { checkRelativePath, isSecretPath } from '../workspace/paths';
+import type { WorkspaceAccess } from '../workspace/workspace';
+
+/** A name any language server may insert as is: letters, digits, `_` and `$`, not starting with a digit. */
+const PLAIN_IDENTIFIER = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
+/** What a rename may name: an identifier, or `Container.member`. */
+const PLAIN_NAME = /^[\p{L}_$][\p{L}\p{N}_$]*(\.[\p{L}_$][\p{L}\p{N}_$]*)?$/u;
 
 export interface RenamedFile {
   path: string;
@@ -26,23 +33,49 @@ export interface RenamedFile {
 
 export class LanguageServerRenames {
   private started: Promise<void> | undefined;
-  private readonly files = new Map<string, RenamedFile>();
+  private files = new Map<string, RenamedFile>();
+  /** What the current computation is for; a different plan (a repair, a reordered reply) starts over. */
+  private key: string | undefined;
+  private generation = 0;
   private source = '';
 
   constructor(
     private readonly tools: LanguageTools,
     private readonly session: RefactorSession,
     private readonly signal: AbortSignal,
+    /** The workspace listing: only files the planner may see may change (no ignored, secret or huge file). */
+    private readonly workspace: WorkspaceAccess,
   ) {}
 
   /** Starts once, as soon as the plan names its renames and moves (they stream before its changes). */
   start(renames: readonly SymbolRename[], moves: readonly FileMove[] = []): void {
-    this.started ??= this.run(renames.filter((rename) => rename.from !== rename.to), [...moves]);
+    const wanted = renames.filter((rename) => rename.from !== rename.to);
+    // Streamed moves are raw model output: only confined paths reach the server (validation names the rest).
+    const confined = moves.flatMap((move) => {
+      const from = checkRelativePath(move.from);
+      const to = checkRelativePath(move.to);
+      return from.ok && to.ok && !isSecretPath(from.path) && !isSecretPath(to.path) ? [{ from: from.path, to: to.path }] : [];
+    });
+    const key = JSON.stringify([wanted, confined]);
+    if (key === this.key) return;
+    if (this.key !== undefined) this.session.log('info', 'The plan renames or moves otherwise than the plan as it streamed (or before its repair); the language server computes them again.');
+    this.key = key;
+    this.files = new Map();
+    const generation = ++this.generation;
+    this.started = this.run(wanted, confined, generation);
   }
 
   /** Settles when the renames are computed (or given up); never rejects. */
   get ready(): Promise<void> {
-    return this.started ?? Promise.resolve();
+    // If the computation started over while waiting, wait for the one that is current.
+    const settle = async (): Promise<void> => {
+      for (let current = this.started; current !== undefined; ) {
+        await current;
+        if (current === this.started) return;
+        current = this.started;
+      }
+    };
+    return settle();
   }
 
   renamed(path: string): RenamedFile | undefined {
@@ -96,12 +129,18 @@ export class LanguageServerRenames {
     return added;
   }
 
-  private async run(renames: SymbolRename[], moves: FileMove[]): Promise<void> {
+  private async run(renames: SymbolRename[], moves: FileMove[], generation: number): Promise<void> {
     if (renames.length === 0 && moves.length === 0) return;
     const answers: FileEdits[][] = [];
     const touched = new Map<string, SymbolRename[]>();
     const movedBy = new Map<string, FileMove[]>();
     for (const rename of renames) {
+      // The new name is model output and a server inserts it as given, at every reference: only a plain
+      // identifier may go to one (a model worker handles anything else, in the files the plan names).
+      if (!PLAIN_IDENTIFIER.test(rename.to) || !PLAIN_NAME.test(rename.from)) {
+        this.session.addLanguageServerNote({ level: 'warn', message: `The language server was not asked to rename ${JSON.stringify(rename.from)} → ${JSON.stringify(rename.to)}: not a plain identifier; model workers do it.` });
+        continue;
+      }
       let answer;
       try {
         answer = await this.tools.renameSymbol(rename.from, rename.to, this.signal);
@@ -144,16 +183,41 @@ export class LanguageServerRenames {
       this.session.addLanguageServerNote({ level: 'warn', message: `The language server's renames could not be combined (${error instanceof Error ? error.message : String(error)}); model workers do them.` });
       return;
     }
+    const listed = new Set((await this.workspace.listFiles(this.signal)).map((entry) => entry.path));
+    // A newer plan started over meanwhile: this computation's results are for a plan that is gone.
+    if (generation !== this.generation) return;
+    const leftAlone: string[] = [];
     for (const file of merged) {
+      // A server knows files the planner may not change (gitignored output, secrets, files too big to
+      // list): they are left as they are, said once, and the compile check shows what that leaves.
+      const checked = checkRelativePath(file.path);
+      if (!checked.ok || isSecretPath(file.path) || !listed.has(file.path)) {
+        leftAlone.push(file.path);
+        continue;
+      }
+      // TypeScript reads files without their byte-order mark; the proposal keeps the file's own bytes.
+      const onDisk = await this.workspace.readText(file.path).catch(() => undefined);
+      if (onDisk !== undefined && onDisk === `\uFEFF${file.before}`) {
+        file.before = onDisk;
+        file.edits = file.edits.map((e) => ({ ...e, start: e.start + 1, end: e.end + 1 }));
+      }
       let after: string;
       try {
         after = applyOffsetEdits(file.before, file.edits);
       } catch (error) {
-        this.session.log('warn', `${file.path}: the language server's edits do not fit the file (${error instanceof Error ? error.message : String(error)}); a model worker renames it.`);
+        // Two moves of files that import each other each rewrite the same import, differently.
+        this.session.addLanguageServerNote({
+          level: 'warn',
+          message: `${file.path}: the language server's edits conflict (${error instanceof Error ? error.message : String(error)}), so none is applied there; a planned change still runs, and the compile check shows what points at an old path or name. Files that import each other are best moved in separate runs.`,
+        });
         continue;
       }
       if (after === file.before) continue;
       this.files.set(file.path, { path: file.path, before: file.before, after, diff: unifiedDiff(file.path, file.before, after), renames: touched.get(file.path) ?? [], moves: movedBy.get(file.path) ?? [], places: file.edits.length });
+    }
+    if (leftAlone.length > 0) {
+      const shown = leftAlone.slice(0, 5).join(', ') + (leftAlone.length > 5 ? `, +${leftAlone.length - 5} more` : '');
+      this.session.addLanguageServerNote({ level: 'warn', message: `The language server's edits also reach ${shown}, outside what this workspace lets a refactor change (ignored, excluded or secret); left as they are.` });
     }
   }
 

@@ -202,7 +202,7 @@ async function runSession(session: RefactorSession, callerOptions: RefactorOptio
     const summary = read.value;
     const language = launched.value;
     const references = language.tools ? await findReferences(session, language.tools, signal) : '';
-    options = { ...options, moves: new PlannedMoves(), ...(language.tools ? { renames: new LanguageServerRenames(language.tools, session, signal) } : {}) };
+    options = { ...options, moves: new PlannedMoves(), ...(language.tools ? { renames: new LanguageServerRenames(language.tools, session, signal, options.workspace) } : {}) };
     const renames = options.renames;
 
     session.setStage('planning');

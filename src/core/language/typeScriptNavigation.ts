@@ -192,7 +192,8 @@ function nameOffset(text: string, name: string, start: number, end: number): num
 /** One identifier token and nothing else (a reserved word scans as its keyword and is refused). */
 function isIdentifier(ts: TypeScriptModule, text: string): boolean {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
-  return scanner.scan() === ts.SyntaxKind.Identifier && scanner.scan() === ts.SyntaxKind.EndOfFileToken;
+  // The token must be the whole text: the scanner skips leading comments and whitespace.
+  return scanner.scan() === ts.SyntaxKind.Identifier && scanner.getTokenText() === text && scanner.scan() === ts.SyntaxKind.EndOfFileToken;
 }
 
 function lineOf(text: string, offset: number): number {

@@ -5,6 +5,8 @@ import type { FileMove, Plan, PlannedChange } from '../schemas';
 
 export interface PlanValidationContext {
   maxFiles: number;
+  /** A language server will do the plan's renames (a plan may then rename with no change listed). */
+  languageServer?: boolean;
   /** Rejects with PathRejectedError for a path that may not be looked up (e.g. through a symlink out). */
   fileExists(path: string): Promise<boolean>;
 }
@@ -19,7 +21,9 @@ const MAX_IDENTIFIER_CHARS = 200;
 
 export async function validatePlan(plan: Plan, context: PlanValidationContext): Promise<PlanValidation> {
   const problems: string[] = [];
-  if (plan.changes.length === 0 && plan.fileMoves.length === 0) problems.push('The plan changes no files.');
+  // With a language server, a plain rename needs no change of its own: the server makes them all.
+  const serverWork = context.languageServer === true && plan.symbolRenames.length > 0;
+  if (plan.changes.length === 0 && plan.fileMoves.length === 0 && !serverWork) problems.push('The plan changes no files.');
   problems.push(...sizeProblems(plan));
   if (plan.changes.length > context.maxFiles) {
     problems.push(`The plan touches ${plan.changes.length} files; the limit is ${context.maxFiles} (setting refactorOrchestrator.maxFiles).`);

@@ -207,10 +207,13 @@ export class ReviewController implements vscode.Disposable {
     const changed: string[] = [];
     for (const file of review.session.files) {
       if (file.status !== 'proposed' || review.isApplied(file.id)) continue;
-      const target = this.paths.resolve(file.path);
+      // A move reads from its source, and its destination must still be free.
+      const target = this.paths.resolve(file.movedFrom ?? file.path);
       const current = target ? await readCurrentText(target.uri) : undefined;
       const expected = file.action === 'create' ? undefined : (file.original ?? undefined);
-      if (!target || current !== expected) {
+      const destination = file.movedFrom !== undefined ? this.paths.resolve(file.path) : undefined;
+      const taken = destination ? (await readCurrentText(destination.uri)) !== undefined : false;
+      if (!target || current !== expected || taken) {
         review.markStale(file.id);
         changed.push(file.path);
       }
@@ -454,7 +457,7 @@ export class ReviewController implements vscode.Disposable {
     if (!review || this.applying || document.uri.scheme === REVIEW_SCHEME) return;
     const path = this.paths.pathOf(document.uri);
     if (!path) return;
-    const file = review.session.files.find((candidate) => candidate.path === path);
+    const file = review.session.files.find((candidate) => (candidate.movedFrom ?? candidate.path) === path);
     if (!file || file.status !== 'proposed' || review.isApplied(file.id) || review.isStale(file.id)) return;
     if (document.getText() !== (file.original ?? '')) {
       this.log.info(`${path} changed since it was read; its proposal is stale.`);

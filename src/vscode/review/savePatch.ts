@@ -26,7 +26,7 @@ export async function saveAcceptedAsPatch(review: ReviewSession, paths: Workspac
 
   // The path rules apply inside the folder the target is in; outside every folder, only .git is out.
   const folder = paths.folders.find((candidate) => candidate.uri.scheme === target.scheme && isWithin(candidate.uri.fsPath, target.fsPath));
-  const changed = accepted.map(({ file }) => paths.resolve(file.path)).filter((t) => t !== undefined && t.folder === folder).map((t) => t!.relative);
+  const changed = accepted.flatMap(({ file }) => (file.movedFrom !== undefined ? [file.path, file.movedFrom] : [file.path])).map((p) => paths.resolve(p)).filter((t) => t !== undefined && t.folder === folder).map((t) => t!.relative);
   const check = checkPatchTarget(folder?.uri.fsPath ?? path.dirname(target.fsPath), target.fsPath, changed);
   if (!check.ok) return { kind: 'refused', reason: check.reason };
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(patch));
