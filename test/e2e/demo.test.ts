@@ -44,7 +44,7 @@ describe('the demo npm start opens (Playwright in code-server)', () => {
   async function openFile(name: string): Promise<void> {
     await driver.openPalette();
     await driver.page.keyboard.press('Backspace'); // from commands (">") to Go to File
-    await driver.answerQuickInput(name, name);
+    await driver.answerQuickInput(name, { pickRow: name });
     await driver.page.locator('.tab.active', { hasText: path.basename(name) }).waitFor({ timeout: 15_000 });
   }
 
@@ -69,7 +69,7 @@ describe('the demo npm start opens (Playwright in code-server)', () => {
   it('runs the demo rename into a review with one card per file that names UserStore', async () => {
     await driver.runCommand(COMMAND);
     await driver.waitForQuickInput(/Describe the refactoring/);
-    await driver.answerQuickInput(REQUEST);
+    await driver.answerQuickInput(REQUEST, { prompt: /Describe the refactoring/ });
     review = await driver.webviewFrame('Refactor Review', 60_000);
     await review.locator('.badge.stage', { hasText: 'Ready for review' }).waitFor({ timeout: 60_000 });
     assert.deepEqual((await review.locator('article.card .card-head .path').allInnerTexts()).sort(), [...RENAMED].sort());
@@ -115,7 +115,7 @@ describe('the demo npm start opens (Playwright in code-server)', () => {
     // code-server's save dialog is VS Code's own simple file dialog: a quick input holding the path.
     const target = path.join(driver.workspace, 'rename.patch');
     await driver.waitForQuickInput(/refactor\.patch|Save/);
-    await driver.answerQuickInput(target);
+    await driver.answerQuickInput(target, { prompt: /refactor\.patch|Save/ });
     await review.locator('.notice', { hasText: 'as a patch to' }).waitFor({ timeout: 30_000 });
     const patch = fs.readFileSync(target, 'utf8');
     assert.deepEqual([...patch.matchAll(/^\+\+\+ b\/(.+)$/gm)].map((m) => m[1]).sort(), [...RENAMED].sort());

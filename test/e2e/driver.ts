@@ -73,32 +73,53 @@ export class WorkbenchDriver {
   async runCommand(title: string): Promise<void> {
     const entries = await this.paletteEntries(title, title);
     if (!entries.some((entry) => entry.includes(title))) throw new Error(`The palette has no command "${title}"; it showed: ${entries.join(' | ')}`);
+    // Enter runs the focused row; while the list still filters, that can be a recently used command.
+    await this.page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await this.page.keyboard.press('Enter');
   }
 
   /**
-   * Types into the open quick input and accepts it. An input box takes Enter at once; a quick pick
-   * fills its list asynchronously (Go to File searches), so Enter would hit an empty list: pass
-   * `pickRow`, text of the row to accept, to wait until it is listed and focused first.
+   * Types into the quick input that shows `prompt` and accepts it. Right after a palette command the
+   * palette's own input is still on screen for a moment; typing then lands in the palette (a CI run
+   * lost the API key that way and the next command refused to start), so this first waits for the
+   * command's own prompt. An input box takes Enter at once; a quick pick fills its list
+   * asynchronously (Go to File searches), so Enter would hit an empty list: pass `pickRow`, text of
+   * the row to accept, to wait until it is listed and focused first.
    */
-  async answerQuickInput(text: string, pickRow?: string): Promise<void> {
+  async answerQuickInput(text: string, expect: { prompt: RegExp; pickRow?: string } | { pickRow: string }): Promise<void> {
+    // A quick pick the test opened itself (Go to File) lists its rows only once typed into.
+    const prompt = 'prompt' in expect ? expect.prompt : /[^]*/;
+    const shown = await this.waitForQuickInput(prompt, 30_000);
+    if (!prompt.test(shown)) {
+      const shot = await this.screenshot(`quick-input-missing-${Date.now()}`);
+      throw new Error(`The quick input never showed ${String(prompt)}; it showed “${shown.replace(/\s+/g, ' ').trim()}” (screenshot ${shot})`);
+    }
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(text);
-    if (pickRow !== undefined) {
-      await this.page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: pickRow }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    for (let attempt = 0; ; attempt++) {
+      await input.fill(text);
+      // The save dialog's input may complete what was typed; what matters is that the text landed here.
+      if ((await input.inputValue()).startsWith(text)) break;
+      if (attempt === 5) throw new Error(`The quick input did not keep the typed text “${text}”`);
+      await this.page.waitForTimeout(200);
+    }
+    if (expect.pickRow !== undefined) {
+      await this.page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: expect.pickRow }).first().waitFor({ state: 'visible', timeout: 15_000 });
     }
     await this.page.keyboard.press('Enter');
   }
 
   /** Waits until the quick input shows text matching `pattern`; returns what it shows. */
   async waitForQuickInput(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
-    const widget = this.page.locator('.quick-input-widget');
+    // Only a widget on screen counts: a hidden one keeps the text of the input it showed last.
+    const widget = this.page.locator('.quick-input-widget:visible');
+    const input = widget.locator('input');
     const deadline = Date.now() + timeoutMs;
     let text = '';
     while (Date.now() < deadline) {
-      text = await widget.innerText().catch(() => '');
-      if (pattern.test(text)) return text;
+      text = await widget.innerText({ timeout: 1_000 }).catch(() => '');
+      // The palette's input starts with ">" while it closes after running a command.
+      const paletteValue = (await input.first().inputValue({ timeout: 1_000 }).catch(() => '')).startsWith('>');
+      if (pattern.test(text) && !paletteValue) return text;
       await this.page.waitForTimeout(200);
     }
     return text;

@@ -54,7 +54,7 @@ describe('the packaged .vsix installed into a clean code-server', () => {
     });
     await driver.runCommand(COMMAND);
     await driver.waitForQuickInput(/Describe the refactoring/);
-    await driver.answerQuickInput('Rename the User type to Account');
+    await driver.answerQuickInput('Rename the User type to Account', { prompt: /Describe the refactoring/ });
     const review = await driver.webviewFrame('Refactor Review', 60_000);
     await review.locator('.badge.stage', { hasText: 'Ready for review' }).waitFor({ timeout: 60_000 });
     await review.getByRole('button', { name: `Accept ${TYPES}` }).click();

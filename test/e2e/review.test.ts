@@ -80,7 +80,7 @@ describe('the review panel (Playwright in code-server)', () => {
   it('opens from the palette and shows one card per planned file', async () => {
     await driver.runCommand(COMMAND);
     await driver.waitForQuickInput(/Describe the refactoring/);
-    await driver.answerQuickInput('Rename the User type to Account');
+    await driver.answerQuickInput('Rename the User type to Account', { prompt: /Describe the refactoring/ });
 
     review = await driver.webviewFrame('Refactor Review', 60_000);
     await review.locator('.badge.stage', { hasText: 'Ready for review' }).waitFor({ timeout: 60_000 });
@@ -166,7 +166,7 @@ describe('the review panel (Playwright in code-server)', () => {
       return { status: 400, body: { error: { message: 'unexpected request' } } };
     });
     await driver.runCommand(COMMAND);
-    await driver.answerQuickInput('Mark three files as reviewed');
+    await driver.answerQuickInput('Mark three files as reviewed', { prompt: /Describe the refactoring/ });
     review = await driver.webviewFrame('Refactor Review', 60_000);
     await review.locator('.badge.stage', { hasText: 'Ready for review' }).waitFor({ timeout: 60_000 });
     const warning = review.locator('.partial-warning');
@@ -223,7 +223,7 @@ describe('the review panel (Playwright in code-server)', () => {
       return { status: 400, body: { error: { message: 'unexpected request' } } };
     });
     await driver.runCommand(COMMAND);
-    await driver.answerQuickInput('Write some HTML');
+    await driver.answerQuickInput('Write some HTML', { prompt: /Describe the refactoring/ });
     review = await driver.webviewFrame('Refactor Review', 60_000);
     await review.locator('.badge.stage', { hasText: 'Ready for review' }).waitFor({ timeout: 60_000 });
     await driver.screenshot('review-hostile-text');
@@ -281,11 +281,11 @@ describe('the review panel (Playwright in code-server)', () => {
   it('keeps a key stored with “Set API Key” out of the log when the server echoes it in a 401', async () => {
     const key = `sk-e2e-${'K3yK3y'.repeat(4)}`;
     await driver.runCommand('Refactor Orchestrator: Set API Key');
-    await driver.answerQuickInput(key);
+    await driver.answerQuickInput(key, { prompt: /key for your OpenAI-compatible endpoint/ });
     server.setScript((request) => ({ status: 401, headers: { 'x-should-retry': 'false' }, body: { error: { message: `Incorrect API key provided: ${request.headers['authorization'] ?? ''}`, type: 'invalid_request_error' } } }));
     server.requests.length = 0;
     await driver.runCommand(COMMAND);
-    await driver.answerQuickInput('Anything at all');
+    await driver.answerQuickInput('Anything at all', { prompt: /Describe the refactoring/ });
     let log = '';
     for (let attempt = 0; attempt < 200 && !/API key was rejected/.test(log); attempt++) {
       await driver.page.waitForTimeout(100);

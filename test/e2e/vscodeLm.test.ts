@@ -51,7 +51,7 @@ describe('vscode-lm provider in the workbench (Playwright in code-server)', () =
     });
     await driver.runCommand(COMMAND);
     await driver.waitForQuickInput(/Describe the refactoring/);
-    await driver.answerQuickInput('Rename the User type to Account');
+    await driver.answerQuickInput('Rename the User type to Account', { prompt: /Describe the refactoring/ });
 
     // VS Code's consent for language-model access, when it asks: a dialog with an Allow button.
     const allow = driver.page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Allow/ }).first();
