@@ -26,7 +26,8 @@ Rules:
 - "symbolRenames": every identifier the refactor renames (from → to), so leftovers can be found
   automatically. Empty when nothing is renamed.
 - "fileMoves": every file the refactor moves or renames (from → to, both workspace-relative). A change
-  to the moved file's own content is listed at its current path. Empty when nothing moves.
+  to the moved file's own content is listed at its current path. To move a whole folder, give the
+  folder's paths (from "src/cache" to "src/lib/cache"). Empty when nothing moves.
 - Write "summary", "symbolRenames" and "fileMoves" first, then "changes", listing each change after the
   changes it depends on: workers start on each change as soon as it has been written.
 - Include every file that must change for the code to stay consistent (callers, tests, docs), and

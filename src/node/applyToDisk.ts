@@ -150,6 +150,20 @@ async function moveOne(root: string, change: DiskChange): Promise<void> {
   await createExclusively(confirmed, change.proposed);
   await fs.chmod(confirmed, onDisk.mode & 0o7777);
   await fs.rm(source);
+  await removeEmptiedFolders(root, source);
+}
+
+/** A move that empties its folder takes the folder with it, as `git mv` does; a folder with anything left stays. */
+async function removeEmptiedFolders(root: string, movedFrom: string): Promise<void> {
+  const realRoot = await fs.realpath(root);
+  // `movedFrom` is a real path inside the real root (resolveInsideWorkspace), so no link is followed up.
+  for (let folder = path.dirname(movedFrom); folder.startsWith(`${realRoot}${path.sep}`); folder = path.dirname(folder)) {
+    try {
+      await fs.rmdir(folder);
+    } catch {
+      return;
+    }
+  }
 }
 
 /** Why a move cannot be made now (its source changed or went, its destination is taken), or undefined. */

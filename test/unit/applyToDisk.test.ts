@@ -44,6 +44,20 @@ describe('applying proposals to disk (the CLI --apply)', () => {
     assert.equal((fs.statSync(path.join(root, 'lib/moved.ts')).mode & 0o777).toString(8), '640');
   });
 
+  it('a folder moved file by file is gone once empty; a folder that keeps a file stays', async () => {
+    fs.mkdirSync(path.join(root, 'src/util/deep'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'src/util/x.ts'), 'x\n');
+    fs.writeFileSync(path.join(root, 'src/util/deep/y.ts'), 'y\n');
+    const outcome = await applyChangesToDisk(root, [
+      { path: 'lib/util/x.ts', movedFrom: 'src/util/x.ts', action: 'move', original: 'x\n', proposed: 'x\n' },
+      { path: 'lib/util/deep/y.ts', movedFrom: 'src/util/deep/y.ts', action: 'move', original: 'y\n', proposed: 'y\n' },
+    ]);
+    assert.deepEqual(outcome.refused, []);
+    assert.equal(fs.existsSync(path.join(root, 'src/util')), false);
+    assert.deepEqual(fs.readdirSync(path.join(root, 'src')).sort(), ['a.ts', 'b.ts', 'old.ts']);
+    assert.equal(read('lib/util/deep/y.ts'), 'y\n');
+  });
+
   it('writes nothing when a move cannot be made: its importers were rewritten for the new path', async () => {
     fs.writeFileSync(path.join(root, 'src/old.ts'), 'edited meanwhile\n');
     const outcome = await applyChangesToDisk(root, [

@@ -13,6 +13,7 @@ import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type Reco
 import { change, json, makeWorkspace, noFindings, plan, provider, removeWorkspace, requestsFor, userText, workerFile, workerRequests } from './support/engineHarness';
 import { store } from './support/storeFixture';
 import { mentions } from '../../src/core/engine/languageRenames';
+import { groupFolderMoves } from '../../src/core/engine/fileMoves';
 
 const RENAME = [{ from: 'UserStore', to: 'AccountRepository' }];
 
@@ -209,6 +210,57 @@ describe('language-server specialists (core, TypeScript language service)', func
     const register = session.files.find((f) => f.path === 'src/register.ts');
     assert.equal(register?.proposed, "import { AccountRepository } from './accountRepository';\n\nexport function register(store: AccountRepository, id: string): void {\n  store.add(id, id.toUpperCase());\n}\n");
     assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
+  });
+
+  describe('a folder move', () => {
+    const util: Record<string, string> = {
+      'src/util/format.ts': 'export function format(name: string): string {\n  return name.trim();\n}\n',
+      'src/util/pad.ts': "import { format } from './format';\nimport { UserStore } from '../userStore';\n\nexport function pad(store: UserStore, id: string): string {\n  return format(store.get(id) ?? '').padEnd(8);\n}\n",
+      'src/util/deep/shout.ts': "import { format } from '../format';\n\nexport const shout = (s: string): string => format(s).toUpperCase();\n",
+      'src/report.ts': "import { pad } from './util/pad';\nimport { shout } from './util/deep/shout';\nimport { UserStore } from './userStore';\n\nexport const report = (store: UserStore): string => shout(pad(store, 'root'));\n",
+    };
+    beforeEach(async () => {
+      for (const [file, text] of Object.entries(util)) {
+        await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
+        await fs.writeFile(path.join(root, file), text);
+      }
+    });
+
+    const expectFolderMoved = (session: RefactorSession): void => {
+      assert.deepEqual(
+        session.files.filter((f) => f.action === 'move').map((f) => [f.movedFrom, f.path]).sort(),
+        [['src/util/deep/shout.ts', 'src/lib/util/deep/shout.ts'], ['src/util/format.ts', 'src/lib/util/format.ts'], ['src/util/pad.ts', 'src/lib/util/pad.ts']],
+      );
+      const byPath = new Map(session.files.map((f) => [f.path, f.proposed]));
+      // Imports between the moved files stay as they are; imports out of the folder and into it follow.
+      assert.equal(byPath.get('src/lib/util/pad.ts'), util['src/util/pad.ts']?.replace("'../userStore'", "'../../userStore'"));
+      assert.equal(byPath.get('src/lib/util/deep/shout.ts'), util['src/util/deep/shout.ts']);
+      assert.equal(byPath.get('src/report.ts'), util['src/report.ts']?.replace("'./util/pad'", "'./lib/util/pad'").replace("'./util/deep/shout'", "'./lib/util/deep/shout'"));
+      assert.equal(workerRequests(server).length, 0, 'no model call');
+      assert.doesNotMatch(session.languageServerNotes.map((n) => n.message).join('\n'), /conflict/);
+      assert.match(session.languageServerNotes.map((n) => n.message).join('\n'), /Moved the folder src\/util → src\/lib\/util \(3 files\): the TypeScript \S+ language service updates the imports in 1 file and 1 of the moved files, no model tokens\./);
+      assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
+    };
+
+    it('is asked about as a folder only when every listed file in it moves the same way', () => {
+      const listed = new Set(['a/x.ts', 'a/y.ts', 'a/sub/z.ts', 'b/k.ts', 'b/l.ts']);
+      const whole = groupFolderMoves([{ from: 'a/x.ts', to: 'c/a/x.ts' }, { from: 'a/y.ts', to: 'c/a/y.ts' }, { from: 'a/sub/z.ts', to: 'c/a/sub/z.ts' }], listed);
+      assert.deepEqual(whole.folders.map((f) => [f.from, f.to, f.files.length]), [['a', 'c/a', 3]]);
+      assert.deepEqual(whole.files, []);
+      // b/l.ts stays, so b is no folder move; a/x.ts goes elsewhere than the rest of a, so neither is a.
+      const partial = groupFolderMoves([{ from: 'b/k.ts', to: 'd/k.ts' }, { from: 'a/x.ts', to: 'e/x.ts' }, { from: 'a/y.ts', to: 'c/y.ts' }, { from: 'a/sub/z.ts', to: 'c/sub/z.ts' }], listed);
+      assert.deepEqual(partial.folders, []);
+      assert.equal(partial.files.length, 4);
+    });
+
+    it('named as a folder: each file in it moves, and the language server updates imports for the folder as a whole', async () => {
+      expectFolderMoved(await run('Move src/util into src/lib', { ...plan([]), fileMoves: [{ from: 'src/util', to: 'src/lib/util' }] }));
+    });
+
+    it('listed file by file by the planner: the same exact result, not two answers colliding in the imports between them', async () => {
+      const moves = Object.keys(util).filter((file) => file.startsWith('src/util/')).map((file) => ({ from: file, to: file.replace('src/util/', 'src/lib/util/') }));
+      expectFolderMoved(await run('Move src/util into src/lib', { ...plan([]), fileMoves: moves }));
+    });
   });
 
   it('a move with the language server off is still proposed, and the compile check names the importers it breaks', async () => {

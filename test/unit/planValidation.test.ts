@@ -102,6 +102,24 @@ describe('plan validation: file moves', () => {
     assert.match((await problems(moving([{ from: 'src/a.ts', to: 'x/a.ts' }], change('c1', 'src/a.ts', { action: 'delete' })))).join(), /c1 deletes src\/a\.ts, which the plan also moves/);
   });
 
+  describe('a folder', () => {
+    const listedContext = { ...context, listedFiles: async () => ['src/a.ts', 'src/b.ts', 'src/c.ts', 'lib/x.ts'] };
+
+    it('moves each listed file in it to the same place under the new folder', async () => {
+      const result = await validatePlan(moving([{ from: 'src/', to: 'packages/core/src' }]), listedContext);
+      assert.equal(result.ok, true, result.ok ? '' : result.problems.join('\n'));
+      if (result.ok) assert.deepEqual(result.plan.fileMoves, ['a', 'b', 'c'].map((n) => ({ from: `src/${n}.ts`, to: `packages/core/src/${n}.ts` })));
+    });
+
+    it('refuses a folder moved into itself, a file moved onto a folder (naming the path it likely meant), and a folder past the move limit', async () => {
+      assert.match((await problems(moving([{ from: 'src', to: 'src/old' }]), listedContext)).join(), /The move of the folder src goes into itself \(src\/old\)/);
+      assert.match((await problems(moving([{ from: 'src/a.ts', to: 'lib' }]), listedContext)).join(), /lib is a folder; a move names the file's new path \(e\.g\. lib\/a\.ts\)/);
+      const many = Array.from({ length: 101 }, (_, i) => `big/f${i}.ts`);
+      const bigContext = { maxFiles: 50, fileExists: async (p: string) => many.includes(p), listedFiles: async () => many };
+      assert.match((await problems(moving([{ from: 'big', to: 'huge' }]), bigContext)).join(), /The plan moves 101 files; the limit is 100/);
+    });
+  });
+
   it('a plan stored before moves existed still parses (the field defaults to none)', async () => {
     const { PlanSchema } = await import('../../src/core/schemas');
     assert.deepEqual(PlanSchema.parse({ summary: 's', symbolRenames: [], changes: [] }).fileMoves, []);

@@ -42,3 +42,47 @@ function moveFile(file: FileChangeState, move: FileMove): void {
   file.movedFrom = move.from;
   file.path = move.to;
 }
+
+/** Moves that together carry a whole folder elsewhere, each file to the same place under the new folder. */
+export interface FolderMove extends FileMove {
+  files: FileMove[];
+}
+
+/**
+ * Splits a plan's moves into whole folders and single files. A language server asked about each file
+ * of a moved folder on its own rewrites imports between those files as if the other stayed behind (and
+ * two such answers collide in the same import); asked about the folder, it leaves those imports alone
+ * and updates the rest. A folder counts only when every listed file in it moves, by the same
+ * translation, and at least two do.
+ */
+export function groupFolderMoves(moves: readonly FileMove[], listed: ReadonlySet<string>): { folders: FolderMove[]; files: FileMove[] } {
+  const candidates = new Map<string, FolderMove>();
+  for (const move of moves) {
+    const from = move.from.split('/');
+    const to = move.to.split('/');
+    // Each common tail (the file name, then the folders above it) names a candidate folder pair.
+    for (let tail = 1; tail < from.length && tail < to.length && from[from.length - tail] === to[to.length - tail]; tail++) {
+      const pair = { from: from.slice(0, from.length - tail).join('/'), to: to.slice(0, to.length - tail).join('/') };
+      const key = `${pair.from}\n${pair.to}`;
+      const found = candidates.get(key) ?? { ...pair, files: [] };
+      found.files.push(move);
+      candidates.set(key, found);
+    }
+  }
+  const whole = [...candidates.values()]
+    .filter((folder) => {
+      if (folder.files.length < 2) return false;
+      const moving = new Set(folder.files.map((move) => move.from));
+      return [...listed].every((path) => !path.startsWith(`${folder.from}/`) || moving.has(path));
+    })
+    // The largest folder first: a parent moved with all its subfolders is one question, not several.
+    .sort((a, b) => b.files.length - a.files.length || a.from.length - b.from.length);
+  const taken = new Set<FileMove>();
+  const folders: FolderMove[] = [];
+  for (const folder of whole) {
+    if (folder.files.some((move) => taken.has(move))) continue;
+    folder.files.forEach((move) => taken.add(move));
+    folders.push(folder);
+  }
+  return { folders, files: moves.filter((move) => !taken.has(move)) };
+}

@@ -10,6 +10,7 @@ import { unifiedDiff } from '../edit/unifiedDiff';
 import { LANGUAGE_SERVER_DONE } from '../prompts';
 import type { FileMove, PlannedChange, SymbolRename } from '../schemas';
 import { newFileState, type FileChangeState, type RefactorSession } from './session';
+import { groupFolderMoves } from './fileMoves';
 import { checkRelativePath, isSecretPath } from '../workspace/paths';
 import type { WorkspaceAccess } from '../workspace/workspace';
 
@@ -158,7 +159,12 @@ export class LanguageServerRenames {
       const places = answer.value.reduce((sum, file) => sum + file.edits.length, 0);
       this.session.addLanguageServerNote({ level: 'info', message: `Renamed ${rename.from} → ${rename.to} with the ${answer.source}: ${places} place${places === 1 ? '' : 's'} in ${answer.value.length} file${answer.value.length === 1 ? '' : 's'}, no model tokens.` });
     }
-    for (const move of moves) {
+    const listed = new Set((await this.workspace.listFiles(this.signal)).map((entry) => entry.path));
+    const grouped = groupFolderMoves(moves, listed);
+    const questions = [...grouped.folders.map((folder) => ({ ...folder, folder: true })), ...grouped.files.map((move) => ({ ...move, files: [move], folder: false }))];
+    for (const move of questions) {
+      const files = move.files;
+      const what = move.folder ? `the folder ${move.from} → ${move.to} (${files.length} files)` : `${move.from} → ${move.to}`;
       let answer;
       try {
         answer = await this.tools.renameFile(move.from, move.to, this.signal);
@@ -167,14 +173,17 @@ export class LanguageServerRenames {
         answer = { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
       }
       if (!answer.ok) {
-        this.session.addLanguageServerNote({ level: 'warn', message: `The language server could not update the imports of ${move.from} → ${move.to} (${answer.reason}); the move is proposed as it is, and the compile check shows what still points at the old path.` });
+        this.session.addLanguageServerNote({ level: 'warn', message: `The language server could not update the imports of ${what} (${answer.reason}); the move is proposed as it is, and the compile check shows what still points at the old path.` });
         continue;
       }
       this.source = answer.source;
       answers.push(answer.value);
-      for (const file of answer.value) movedBy.set(file.path, [...(movedBy.get(file.path) ?? []), move]);
-      const importers = answer.value.filter((file) => file.path !== move.from).length;
-      this.session.addLanguageServerNote({ level: 'info', message: `Moved ${move.from} → ${move.to}: the ${answer.source} updates the imports in ${importers} file${importers === 1 ? '' : 's'}${answer.value.some((file) => file.path === move.from) ? ' and the moved file' : ''}, no model tokens.` });
+      const moved = new Set(files.map((file) => file.from));
+      for (const file of answer.value) movedBy.set(file.path, [...(movedBy.get(file.path) ?? []), { from: move.from, to: move.to }]);
+      const importers = answer.value.filter((file) => !moved.has(file.path)).length;
+      const movedEdited = answer.value.filter((file) => moved.has(file.path)).length;
+      const movedPart = movedEdited === 0 ? '' : files.length === 1 ? ' and the moved file' : ` and ${movedEdited} of the moved files`;
+      this.session.addLanguageServerNote({ level: 'info', message: `Moved ${what}: the ${answer.source} updates the imports in ${importers} file${importers === 1 ? '' : 's'}${movedPart}, no model tokens.` });
     }
     let merged: FileEdits[];
     try {
@@ -183,7 +192,6 @@ export class LanguageServerRenames {
       this.session.addLanguageServerNote({ level: 'warn', message: `The language server's renames could not be combined (${error instanceof Error ? error.message : String(error)}); model workers do them.` });
       return;
     }
-    const listed = new Set((await this.workspace.listFiles(this.signal)).map((entry) => entry.path));
     // A newer plan started over meanwhile: this computation's results are for a plan that is gone.
     if (generation !== this.generation) return;
     const leftAlone: string[] = [];

@@ -113,9 +113,13 @@ export class TypeScriptNavigation {
 
   renameFile(from: string, to: string, paths: readonly string[]): LanguageAnswer<FileEdits[]> {
     const oldFile = this.absolute(from);
-    if (!this.ts.sys.fileExists(oldFile)) return { ok: false, reason: `${from} does not exist` };
+    // A folder is asked about as a whole (TypeScript maps every path under it); its project is that of
+    // the first script in it.
+    const isFolder = !this.ts.sys.fileExists(oldFile) && this.ts.sys.directoryExists(oldFile);
+    const owner = isFolder ? paths.find((file) => file.startsWith(`${from}/`) && isScriptPath(file)) : from;
+    if (owner === undefined || !this.ts.sys.fileExists(this.absolute(owner))) return { ok: false, reason: `${from} does not exist${isFolder ? ' as a folder with scripts' : ''}` };
     this.load(paths);
-    const project = this.projects.ownerOf(oldFile, false);
+    const project = this.projects.ownerOf(this.absolute(owner), false);
     const changes = project.baseline.ls.getEditsForFileRename(oldFile, this.absolute(to), {}, { allowTextChangesInNewFiles: true });
     const out: FileEdits[] = [];
     for (const change of changes) {

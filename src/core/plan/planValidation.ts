@@ -9,6 +9,8 @@ export interface PlanValidationContext {
   languageServer?: boolean;
   /** Rejects with PathRejectedError for a path that may not be looked up (e.g. through a symlink out). */
   fileExists(path: string): Promise<boolean>;
+  /** The workspace's listed files, asked only when a move names a folder (to move each file in it). */
+  listedFiles?(): Promise<readonly string[]>;
 }
 
 export type PlanValidation = { ok: true; plan: Plan } | { ok: false; problems: string[] };
@@ -55,7 +57,7 @@ export async function validatePlan(plan: Plan, context: PlanValidationContext): 
   }
   const cycle = findCycle(changes);
   if (cycle) problems.push(`Dependencies form a cycle: ${cycle.join(' → ')}.`);
-  const moves = moveProblems(plan, changes, problems);
+  const moves = moveProblems(await expandFolderMoves(plan.fileMoves, context, problems), changes, problems);
 
   // A path the workspace refuses to look up (it leads out through a symlink) is a problem in its own
   // words, not an existing or missing file: "already exists" would send the user the wrong way.
@@ -91,16 +93,56 @@ export async function validatePlan(plan: Plan, context: PlanValidationContext): 
 /** Most moves in one plan: each is a language-server request and a file operation at apply. */
 const MAX_MOVES = 100;
 
+/**
+ * A move of a folder is a move of each listed file in it, to the same place under the new folder
+ * ("move src/cache to src/lib/cache"): the review, the apply and the undo work per file, and the
+ * language server still updates the imports for the folder as a whole (see languageRenames.ts). A file
+ * moved onto an existing folder is refused with the path it probably meant, since guessing would be
+ * `mv` semantics the planner may not have intended.
+ */
+async function expandFolderMoves(moves: readonly FileMove[], context: PlanValidationContext, problems: string[]): Promise<FileMove[]> {
+  if (moves.length === 0 || !context.listedFiles) return [...moves];
+  let listed: readonly string[] | undefined;
+  const under = async (folder: string): Promise<string[]> => {
+    listed ??= (await context.listedFiles?.()) ?? [];
+    return listed.filter((file) => file.startsWith(`${folder}/`)).sort();
+  };
+  const expanded: FileMove[] = [];
+  for (const move of moves) {
+    const from = checkRelativePath(move.from);
+    const to = checkRelativePath(move.to);
+    // Unsafe paths are named by moveProblems.
+    if (!from.ok || !to.ok) {
+      expanded.push(move);
+      continue;
+    }
+    const inside = await under(from.path);
+    if (inside.length === 0) {
+      if ((await under(to.path)).length > 0) {
+        problems.push(`${to.path} is a folder; a move names the file's new path (e.g. ${to.path}/${from.path.slice(from.path.lastIndexOf('/') + 1)}).`);
+      }
+      expanded.push(move);
+      continue;
+    }
+    if (to.path.startsWith(`${from.path}/`)) {
+      problems.push(`The move of the folder ${from.path} goes into itself (${to.path}).`);
+      continue;
+    }
+    for (const file of inside) expanded.push({ from: file, to: `${to.path}${file.slice(from.path.length)}` });
+  }
+  return expanded;
+}
+
 /** The plan's moves with confined paths; problems go to `problems`. */
-function moveProblems(plan: Plan, changes: readonly PlannedChange[], problems: string[]): FileMove[] {
-  if (plan.fileMoves.length > MAX_MOVES) {
-    problems.push(`The plan moves ${plan.fileMoves.length} files; the limit is ${MAX_MOVES}.`);
+function moveProblems(fileMoves: readonly FileMove[], changes: readonly PlannedChange[], problems: string[]): FileMove[] {
+  if (fileMoves.length > MAX_MOVES) {
+    problems.push(`The plan moves ${fileMoves.length} files; the limit is ${MAX_MOVES}.`);
     return [];
   }
   const moves: FileMove[] = [];
   const used = new Set<string>();
   const planned = new Map(changes.map((change) => [change.path, change]));
-  for (const move of plan.fileMoves) {
+  for (const move of fileMoves) {
     const from = checkRelativePath(move.from);
     const to = checkRelativePath(move.to);
     if (!from.ok || !to.ok) {

@@ -46,7 +46,12 @@ export class PlanRejectedError extends Error {
 
 export async function planRefactor(input: PlanRequest): Promise<Plan> {
   const messages = buildPlannerMessages(input.request, input.workspaceSummary, input.maxFiles, input.languageServer ?? false);
-  const context = { maxFiles: input.maxFiles, fileExists: fileExistsIn(input.workspace), languageServer: input.languageServer ?? false };
+  const context = {
+    maxFiles: input.maxFiles,
+    fileExists: fileExistsIn(input.workspace),
+    listedFiles: async () => (await input.workspace.listFiles(input.signal)).map((entry) => entry.path),
+    languageServer: input.languageServer ?? false,
+  };
 
   const streamed: PlannedChange[] = [];
   let streaming = input.onStreamedChange !== undefined;
