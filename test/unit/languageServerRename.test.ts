@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { createNodeWorkspace } from '../../src/node/nodeWorkspace';
-import { DEFAULT_ENGINE_SETTINGS, startRefactor, type EngineSettings } from '../../src/core/engine/orchestrator';
+import { DEFAULT_ENGINE_SETTINGS, rerunFile, startRefactor, type EngineSettings } from '../../src/core/engine/orchestrator';
 import type { Plan, PlannedChange } from '../../src/core/schemas';
 import type { RefactorSession } from '../../src/core/engine/session';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
@@ -210,6 +210,49 @@ describe('language-server specialists (core, TypeScript language service)', func
     const register = session.files.find((f) => f.path === 'src/register.ts');
     assert.equal(register?.proposed, "import { AccountRepository } from './accountRepository';\n\nexport function register(store: AccountRepository, id: string): void {\n  store.add(id, id.toUpperCase());\n}\n");
     assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
+  });
+
+  describe('Re-run of a file the language server made (the review\'s Re-run of a stale file)', () => {
+    const rerun = (session: RefactorSession, id: string): Promise<void> =>
+      rerunFile(session, id, {
+        request: session.request,
+        workspace: createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }),
+        provider: provider(server),
+        settings: { ...DEFAULT_ENGINE_SETTINGS, revisionRounds: 0 },
+        signal: new AbortController().signal,
+        checkRoot: root,
+      });
+
+    it('a renamed file is renamed again by the language server from its text as it is now, with no model call', async () => {
+      const session = await run('Rename `UserStore` to `AccountRepository` everywhere', renamePlan(['src/userStore.ts', 'src/register.ts']));
+      const lookup = session.files.find((f) => f.path === 'src/lookup.ts');
+      assert.equal(lookup?.performedBy, 'language-server');
+      const edited = `${store['src/lookup.ts'] ?? ''}\nexport const fresh = (s: UserStore): boolean => s.get('x') !== undefined;\n`;
+      await fs.writeFile(path.join(root, 'src/lookup.ts'), edited);
+      const before = workerRequests(server).length;
+      await rerun(session, lookup?.id ?? '');
+      assert.equal(lookup?.status, 'proposed', lookup?.error);
+      assert.equal(lookup?.original, edited);
+      assert.equal(lookup?.proposed, edited.replace(/UserStore/g, 'AccountRepository'));
+      assert.equal(lookup?.performedBy, 'language-server');
+      assert.equal(workerRequests(server).length, before, 'no model call for the re-run');
+      assert.equal(session.languageServerNotes.length, 1, 'the re-run adds no second note to the review');
+    });
+
+    it('a moved file is moved again, with the import updates inside it, and no model call', async () => {
+      await fs.mkdir(path.join(root, 'src/util'), { recursive: true });
+      await fs.writeFile(path.join(root, 'src/util/pad.ts'), "import { UserStore } from '../userStore';\n\nexport const pad = (s: UserStore): string => (s.get('a') ?? '').padEnd(4);\n");
+      const session = await run('Move pad.ts into src/lib', { ...plan([]), fileMoves: [{ from: 'src/util/pad.ts', to: 'src/lib/text/pad.ts' }] });
+      const moved = session.files.find((f) => f.action === 'move');
+      assert.equal(moved?.moveOnly, true);
+      const edited = "import { UserStore } from '../userStore';\n\n// Pads a name.\nexport const pad = (s: UserStore): string => (s.get('a') ?? '').padEnd(4);\n";
+      await fs.writeFile(path.join(root, 'src/util/pad.ts'), edited);
+      await rerun(session, moved?.id ?? '');
+      assert.equal(moved?.status, 'proposed', moved?.error);
+      assert.equal(moved?.original, edited);
+      assert.equal(moved?.proposed, edited.replace("'../userStore'", "'../../userStore'"));
+      assert.equal(workerRequests(server).length, 0, 'no model call, in the run or the re-run');
+    });
   });
 
   describe('a folder move', () => {

@@ -46,7 +46,14 @@ export class LanguageServerRenames {
     private readonly signal: AbortSignal,
     /** The workspace listing: only files the planner may see may change (no ignored, secret or huge file). */
     private readonly workspace: WorkspaceAccess,
+    /** For a re-run of one file: what the server did is said in the log, not again in the review's notes. */
+    private readonly quiet = false,
   ) {}
+
+  private note(level: 'info' | 'warn', message: string): void {
+    if (this.quiet) this.session.log(level, message);
+    else this.session.addLanguageServerNote({ level, message });
+  }
 
   /** Starts once, as soon as the plan names its renames and moves (they stream before its changes). */
   start(renames: readonly SymbolRename[], moves: readonly FileMove[] = []): void {
@@ -139,7 +146,7 @@ export class LanguageServerRenames {
       // The new name is model output and a server inserts it as given, at every reference: only a plain
       // identifier may go to one (a model worker handles anything else, in the files the plan names).
       if (!PLAIN_IDENTIFIER.test(rename.to) || !PLAIN_NAME.test(rename.from)) {
-        this.session.addLanguageServerNote({ level: 'warn', message: `The language server was not asked to rename ${JSON.stringify(rename.from)} → ${JSON.stringify(rename.to)}: not a plain identifier; model workers do it.` });
+        this.note('warn', `The language server was not asked to rename ${JSON.stringify(rename.from)} → ${JSON.stringify(rename.to)}: not a plain identifier; model workers do it.`);
         continue;
       }
       let answer;
@@ -150,14 +157,14 @@ export class LanguageServerRenames {
         answer = { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
       }
       if (!answer.ok) {
-        this.session.addLanguageServerNote({ level: 'warn', message: `The language server could not rename ${rename.from} → ${rename.to} (${answer.reason}); model workers do it.` });
+        this.note('warn', `The language server could not rename ${rename.from} → ${rename.to} (${answer.reason}); model workers do it.`);
         continue;
       }
       this.source = answer.source;
       answers.push(answer.value);
       for (const file of answer.value) touched.set(file.path, [...(touched.get(file.path) ?? []), rename]);
       const places = answer.value.reduce((sum, file) => sum + file.edits.length, 0);
-      this.session.addLanguageServerNote({ level: 'info', message: `Renamed ${rename.from} → ${rename.to} with the ${answer.source}: ${places} place${places === 1 ? '' : 's'} in ${answer.value.length} file${answer.value.length === 1 ? '' : 's'}, no model tokens.` });
+      this.note('info', `Renamed ${rename.from} → ${rename.to} with the ${answer.source}: ${places} place${places === 1 ? '' : 's'} in ${answer.value.length} file${answer.value.length === 1 ? '' : 's'}, no model tokens.`);
     }
     const listed = new Set((await this.workspace.listFiles(this.signal)).map((entry) => entry.path));
     const grouped = groupFolderMoves(moves, listed);
@@ -173,7 +180,7 @@ export class LanguageServerRenames {
         answer = { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
       }
       if (!answer.ok) {
-        this.session.addLanguageServerNote({ level: 'warn', message: `The language server could not update the imports of ${what} (${answer.reason}); the move is proposed as it is, and the compile check shows what still points at the old path.` });
+        this.note('warn', `The language server could not update the imports of ${what} (${answer.reason}); the move is proposed as it is, and the compile check shows what still points at the old path.`);
         continue;
       }
       this.source = answer.source;
@@ -183,13 +190,13 @@ export class LanguageServerRenames {
       const importers = answer.value.filter((file) => !moved.has(file.path)).length;
       const movedEdited = answer.value.filter((file) => moved.has(file.path)).length;
       const movedPart = movedEdited === 0 ? '' : files.length === 1 ? ' and the moved file' : ` and ${movedEdited} of the moved files`;
-      this.session.addLanguageServerNote({ level: 'info', message: `Moved ${what}: the ${answer.source} updates the imports in ${importers} file${importers === 1 ? '' : 's'}${movedPart}, no model tokens.` });
+      this.note('info', `Moved ${what}: the ${answer.source} updates the imports in ${importers} file${importers === 1 ? '' : 's'}${movedPart}, no model tokens.`);
     }
     let merged: FileEdits[];
     try {
       merged = mergeFileEdits(answers);
     } catch (error) {
-      this.session.addLanguageServerNote({ level: 'warn', message: `The language server's renames could not be combined (${error instanceof Error ? error.message : String(error)}); model workers do them.` });
+      this.note('warn', `The language server's renames could not be combined (${error instanceof Error ? error.message : String(error)}); model workers do them.`);
       return;
     }
     // A newer plan started over meanwhile: this computation's results are for a plan that is gone.
@@ -214,10 +221,10 @@ export class LanguageServerRenames {
         after = applyOffsetEdits(file.before, file.edits);
       } catch (error) {
         // Two moves of files that import each other each rewrite the same import, differently.
-        this.session.addLanguageServerNote({
-          level: 'warn',
-          message: `${file.path}: the language server's edits conflict (${error instanceof Error ? error.message : String(error)}), so none is applied there; a planned change still runs, and the compile check shows what points at an old path or name. Files that import each other are best moved in separate runs.`,
-        });
+        this.note(
+          'warn',
+          `${file.path}: the language server's edits conflict (${error instanceof Error ? error.message : String(error)}), so none is applied there; a planned change still runs, and the compile check shows what points at an old path or name. Files that import each other are best moved together, as a folder, or in separate runs.`,
+        );
         continue;
       }
       if (after === file.before) continue;
@@ -225,7 +232,7 @@ export class LanguageServerRenames {
     }
     if (leftAlone.length > 0) {
       const shown = leftAlone.slice(0, 5).join(', ') + (leftAlone.length > 5 ? `, +${leftAlone.length - 5} more` : '');
-      this.session.addLanguageServerNote({ level: 'warn', message: `The language server's edits also reach ${shown}, outside what this workspace lets a refactor change (ignored, excluded or secret); left as they are.` });
+      this.note('warn', `The language server's edits also reach ${shown}, outside what this workspace lets a refactor change (ignored, excluded or secret); left as they are.`);
     }
   }
 

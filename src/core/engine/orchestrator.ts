@@ -28,7 +28,7 @@ import { TypeScriptLanguageTools } from '../language/typeScriptLanguageTools';
 import { describeReferences, requestSymbols } from '../plan/referenceSummary';
 import { referenceCoverage } from '../verify/referenceCoverage';
 import { describeLanguageServerWork, LanguageServerRenames, type RenamedFile } from './languageRenames';
-import { PlannedMoves } from './fileMoves';
+import { joinMoves } from './fileMoves';
 import { moveDiff, unifiedDiff } from '../edit/unifiedDiff';
 import { describeModelError as describeError } from '../llm/modelErrors';
 
@@ -102,7 +102,6 @@ export interface RefactorOptions {
 /** What the run's own steps share beyond the caller's options. */
 interface RunOptions extends RefactorOptions {
   renames?: LanguageServerRenames;
-  moves?: PlannedMoves;
 }
 
 /**
@@ -128,7 +127,7 @@ export async function rerunFile(session: RefactorSession, id: string, options: R
   const provider = meteredProvider(session, options);
   const checker = startCompileChecker(options.checkRoot, session.files.map((f) => f.path));
   try {
-    await runOneFile(session, options, provider, file);
+    await runOneFile(session, await redoWithLanguageServer(session, options, checker, file), provider, file);
     if (options.signal.aborted || !session.plan) return;
     // What was said about the file's old proposal no longer applies; the verifier judges the new one,
     // focused on it like a revised file, and the deterministic checks run again over everything.
@@ -137,6 +136,23 @@ export async function rerunFile(session: RefactorSession, id: string, options: R
   } finally {
     checker?.dispose();
   }
+}
+
+/**
+ * A file the language server renamed or moved is redone by it (over the files as they are now), so a
+ * re-run stays exact and a model runs only where the first run used one. Other files: as they were.
+ */
+async function redoWithLanguageServer(session: RefactorSession, options: RefactorOptions, checker: CompileChecker | undefined, file: FileChangeState): Promise<RunOptions> {
+  const plan = session.plan;
+  const byServer = file.performedBy === 'language-server' || file.performedBy === 'both' || file.moveOnly === true;
+  if (!plan || !byServer || !options.settings.languageServer || (plan.symbolRenames.length === 0 && plan.fileMoves.length === 0)) return options;
+  const paths = (await options.workspace.listFiles(options.signal)).map((entry) => entry.path);
+  const typescript = checker ? new TypeScriptLanguageTools(checker, paths, options.settings.languageServerBudgetMs) : undefined;
+  const tools = options.languageTools ? withFallback(options.languageTools, typescript) : typescript;
+  if (!tools) return options;
+  const renames = new LanguageServerRenames(tools, session, options.signal, options.workspace, true);
+  renames.start(plan.symbolRenames, plan.fileMoves);
+  return { ...options, renames };
 }
 
 /**
@@ -202,7 +218,7 @@ async function runSession(session: RefactorSession, callerOptions: RefactorOptio
     const summary = read.value;
     const language = launched.value;
     const references = language.tools ? await findReferences(session, language.tools, signal) : '';
-    options = { ...options, moves: new PlannedMoves(), ...(language.tools ? { renames: new LanguageServerRenames(language.tools, session, signal, options.workspace) } : {}) };
+    options = { ...options, ...(language.tools ? { renames: new LanguageServerRenames(language.tools, session, signal, options.workspace) } : {}) };
     const renames = options.renames;
 
     session.setStage('planning');
@@ -244,7 +260,7 @@ async function runSession(session: RefactorSession, callerOptions: RefactorOptio
     session.emit({ type: 'plan', plan });
     for (const file of session.files) if (!started.has(file.id)) session.emit({ type: 'file', file });
     // Moved files become files of the run (at their new path) before anything else joins.
-    options.moves?.join(session, plan);
+    joinMoves(session, plan);
     if (renames) {
       renames.start(plan.symbolRenames, plan.fileMoves);
       await renames.ready;
@@ -420,7 +436,7 @@ async function runOneFile(session: RefactorSession, options: RunOptions, provide
   // A file the language server renamed: done without a model, or the model's starting point.
   await options.renames?.ready;
   const renamed = change.action === 'modify' ? options.renames?.renamed(file.movedFrom ?? file.path) : undefined;
-  if (options.moves?.isMoveOnly(file.id)) return landMove(session, options, file, renamed);
+  if (file.moveOnly) return landMove(session, options, file, renamed);
   if (renamed && options.renames && !options.renames.needsModel(change, renamed, session.plan?.symbolRenames ?? [])) {
     return landLanguageServerRename(session, file, renamed);
   }

@@ -42,6 +42,8 @@ export interface FileChangeState {
    * model on top of the language server's result. Absent until decided; the review shows it.
    */
   performedBy?: PerformedBy;
+  /** A move with no content change of its own: no model runs for it, also when it is run again. */
+  moveOnly?: true;
 }
 
 export const PERFORMERS = ['language-server', 'model', 'both'] as const;

@@ -55,6 +55,7 @@ const SavedFileSchema = z.object({
   revisions: z.number().int().min(0).max(1000),
   addedBecause: line.optional(),
   performedBy: z.enum(PERFORMERS).optional(),
+  moveOnly: z.literal(true).optional(),
   decision: SavedDecisionSchema,
 });
 
@@ -144,6 +145,7 @@ export function snapshotReview(review: ReviewState, id: string, now: number = Da
       ...(file.addedBecause ? { addedBecause: file.addedBecause.slice(0, MAX_LINE) } : {}),
       ...(file.movedFrom ? { movedFrom: file.movedFrom } : {}),
       ...(file.performedBy ? { performedBy: file.performedBy } : {}),
+      ...(file.moveOnly ? { moveOnly: true as const } : {}),
       decision: decisionOf(review, file.id),
     })),
     findings: session.findings.map((finding) => ({ ...finding, message: finding.message.slice(0, MAX_LINE) })),
@@ -254,6 +256,7 @@ export function restoreSession(saved: SavedReview): RefactorSession {
       ...(file.addedBecause ? { addedBecause: file.addedBecause } : {}),
       ...(file.movedFrom ? { movedFrom: file.movedFrom } : {}),
       ...(file.performedBy ? { performedBy: file.performedBy } : {}),
+      ...(file.moveOnly ? { moveOnly: true as const } : {}),
     }),
   );
   if (saved.languageServer) session.languageServerNotes = saved.languageServer.map(({ level, message }) => ({ level, message }));
