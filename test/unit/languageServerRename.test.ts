@@ -104,6 +104,17 @@ describe('language-server specialists (core, TypeScript language service)', func
     assert.match(userText(requestsFor(server, 'plan')[0]!), /- UserStore \(class in src\/userStore\.ts:1\): referenced in 7 files: src\/app\.ts \(3\), test\/userStore\.test\.ts \(3\), /);
   });
 
+  it('a move updates the imports in files the tsconfig leaves out (tests) as well, through their inferred project', async () => {
+    await fs.mkdir(path.join(root, 'test'));
+    await fs.writeFile(path.join(root, 'test/userStore.test.ts'), "import { UserStore } from '../src/userStore';\n\nconst store: UserStore = new UserStore();\nstore.add('a', 'Ada');\n");
+    const session = await run('Move userStore.ts into src/store/', { ...plan([]), fileMoves: [{ from: 'src/userStore.ts', to: 'src/store/userStore.ts' }] });
+    const test = session.files.find((f) => f.path === 'test/userStore.test.ts');
+    assert.equal(test?.performedBy, 'language-server');
+    assert.equal(test?.proposed, "import { UserStore } from '../src/store/userStore';\n\nconst store: UserStore = new UserStore();\nstore.add('a', 'Ada');\n");
+    assert.match(session.languageServerNotes.map((n) => n.message).join('\n'), /updates the imports in 6 files/);
+    assert.equal(workerRequests(server).length, 0);
+  });
+
   it('leaves a file the workspace does not list (gitignored) as it is, and says so', async () => {
     await fs.mkdir(path.join(root, 'src/generated'), { recursive: true });
     await fs.writeFile(path.join(root, '.gitignore'), 'src/generated/\n');

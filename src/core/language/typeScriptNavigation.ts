@@ -119,19 +119,25 @@ export class TypeScriptNavigation {
     const owner = isFolder ? paths.find((file) => file.startsWith(`${from}/`) && isScriptPath(file)) : from;
     if (owner === undefined || !this.ts.sys.fileExists(this.absolute(owner))) return { ok: false, reason: `${from} does not exist${isFolder ? ' as a folder with scripts' : ''}` };
     this.load(paths);
-    const project = this.projects.ownerOf(this.absolute(owner), false);
-    const changes = project.baseline.ls.getEditsForFileRename(oldFile, this.absolute(to), {}, { allowTextChangesInNewFiles: true });
-    const out: FileEdits[] = [];
-    for (const change of changes) {
-      const relative = this.relative(change.fileName);
-      if (relative === undefined || change.textChanges.length === 0) continue;
-      out.push({
-        path: relative,
-        before: project.baseline.readFile(normalize(change.fileName)) ?? '',
-        edits: change.textChanges.map((c) => ({ start: c.span.start, end: c.span.start + c.span.length, newText: c.newText })),
-      });
+    const probe = this.absolute(owner);
+    const first = this.projects.ownerOf(probe, false);
+    // Importers may live in another project: tests outside the tsconfig's `include` form an inferred
+    // project whose program reaches the moved file through their imports. Each file takes the edits of
+    // the first project that has any for it (the moved file's own are the same in every project).
+    const projects = [first, ...this.projects.all().filter((project) => project !== first && project.baseline.ls.getProgram()?.getSourceFile(probe) !== undefined)];
+    const byFile = new Map<string, FileEdits>();
+    for (const project of projects) {
+      for (const change of project.baseline.ls.getEditsForFileRename(oldFile, this.absolute(to), {}, { allowTextChangesInNewFiles: true })) {
+        const relative = this.relative(change.fileName);
+        if (relative === undefined || change.textChanges.length === 0 || byFile.has(relative)) continue;
+        byFile.set(relative, {
+          path: relative,
+          before: project.baseline.readFile(normalize(change.fileName)) ?? '',
+          edits: change.textChanges.map((c) => ({ start: c.span.start, end: c.span.start + c.span.length, newText: c.newText })),
+        });
+      }
     }
-    return { ok: true, value: out, source: this.label() };
+    return { ok: true, value: [...byFile.values()], source: this.label() };
   }
 
   private label(): string {
