@@ -57,13 +57,20 @@ function shownContent(prompt: string, file: string, original: string | undefined
 
 function planFor(task: LoadedTask) {
   const { modified, created, deleted } = task.reference;
+  // A moved file is the plan's move, not a create and a delete of its own.
+  const moves = task.fileMoves ?? [];
+  const moved = (path: string, side: 'from' | 'to'): boolean => moves.some((move) => path === move[side] || path.startsWith(`${move[side]}/`));
   const entries = [
     ...modified.map((path) => ({ path, action: 'modify' as const })),
-    ...created.map((path) => ({ path, action: 'create' as const })),
-    ...deleted.map((path) => ({ path, action: 'delete' as const })),
+    ...created.filter((path) => !moved(path, 'to')).map((path) => ({ path, action: 'create' as const })),
+    ...deleted.filter((path) => !moved(path, 'from')).map((path) => ({ path, action: 'delete' as const })),
   ];
+  // In the schema's key order, as a model answering with the strict schema writes it: the renames and
+  // moves stream before the changes, so early-started workers already have the language server's work.
   return {
     summary: `Reference solution of ${task.id}`,
+    symbolRenames: task.symbolRenames ?? [],
+    fileMoves: moves,
     changes: entries.map((entry, index) => ({
       id: `c${index + 1}`,
       path: entry.path,
@@ -72,16 +79,17 @@ function planFor(task: LoadedTask) {
       specialist: specialistFor(task, entry.path, entry.action),
       dependsOn: [],
     })),
-    symbolRenames: task.symbolRenames ?? [],
   };
 }
 
 /**
- * As a planner labels the change: a modified script of a task that renames symbols is the rename
- * specialist's (so the language server's exact rename stands alone where it is the whole change).
+ * As a planner labels the change: a modified script of a task that renames symbols or moves modules
+ * is the rename specialist's (so the language server's exact rename or import update stands alone
+ * where it is the whole change, and a model runs where the server did not reach, e.g. an alias import).
  */
 function specialistFor(task: LoadedTask, path: string, action: 'modify' | 'create' | 'delete'): 'rename' | 'general' {
-  return action === 'modify' && (task.symbolRenames?.length ?? 0) > 0 && /\.[cm]?[jt]sx?$/.test(path) ? 'rename' : 'general';
+  const serverWork = (task.symbolRenames?.length ?? 0) > 0 || (task.fileMoves?.length ?? 0) > 0;
+  return action === 'modify' && serverWork && /\.[cm]?[jt]sx?$/.test(path) ? 'rename' : 'general';
 }
 
 /** One changed region: lines [start, end) of the original become `added`. */

@@ -30,6 +30,8 @@ export interface TaskResult {
   why: string;
   /** Planned files, files with a proposal, and files the reference solution changes. */
   files: { planned: number; proposed: number; reference: number };
+  /** Who made the proposals: the language server alone, a model, or a model on the server's result. */
+  performedBy: { languageServer: number; model: number; both: number };
   tokens: { prompt: number; completion: number };
   wallMs: number;
   /** What the verifier and the deterministic checks reported, as "path:line kind: message". */
@@ -75,6 +77,11 @@ export async function runTask(task: LoadedTask, endpoint: EvalEndpoint, signal: 
       project: task.project,
       kind: task.kind,
       files: { planned: session.files.length, proposed: session.files.filter((file) => file.status === 'proposed').length, reference: task.reference.modified.length + task.reference.created.length + task.reference.deleted.length },
+      performedBy: {
+        languageServer: session.files.filter((file) => file.performedBy === 'language-server').length,
+        model: session.files.filter((file) => file.performedBy === 'model').length,
+        both: session.files.filter((file) => file.performedBy === 'both').length,
+      },
       tokens: { prompt: usage.reduce((sum, u) => sum + u.promptTokens, 0), completion: usage.reduce((sum, u) => sum + u.completionTokens, 0) },
       wallMs,
       findings: session.findings.map((finding) => `${finding.path}:${finding.line} ${finding.kind}: ${finding.message}`),

@@ -44,6 +44,8 @@ export const TaskSchema = z.strictObject({
   kind: z.string().min(1),
   request: z.string().min(1),
   symbolRenames: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).optional(),
+  /** What the planner moves (files or whole folders); the reference lists the moved files as created and deleted. */
+  fileMoves: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).optional(),
   reference: z.strictObject({ modified: z.array(z.string()), created: z.array(z.string()), deleted: z.array(z.string()) }),
   checks: z.strictObject({
     absent: z.array(AbsentSchema).optional(),

@@ -58,11 +58,13 @@ describe('evaluation set (replay model, real projects)', function () {
     } finally {
       await server.close();
     }
-    const written = JSON.parse(fs.readFileSync(out, 'utf8')) as { results: { task: string; project: string; passed: boolean; why: string; tests: string; testsDetail: string; matchesReference: boolean; findings: string[]; tokens: { prompt: number; completion: number } }[] };
+    const written = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+      results: { task: string; project: string; passed: boolean; why: string; tests: string; testsDetail: string; matchesReference: boolean; findings: string[]; tokens: { prompt: number; completion: number }; performedBy: { languageServer: number; model: number; both: number } }[];
+    };
     const failed = written.results.filter((result) => !result.passed).map((result) => `${result.task}: ${result.why}`);
     const searchReplaceRequests = server.requests.filter((request) => request.schemaName === 'search_replace').length;
     recordCase(
-      { area: 'Model output', case: 'Evaluation set: 13 refactors of 3 real projects, replay model with short (one-line, repeated, mis-indented) search blocks', expected: "Every task passes: the project type-checks, its own tests pass, old names are gone, no unrelated file changes; each result equals the reference solution." },
+      { area: 'Model output', case: `Evaluation set: ${tasks.length} refactors of 3 real projects, replay model with short (one-line, repeated, mis-indented) search blocks`, expected: 'Every task passes: the project type-checks, its own tests pass, old names are gone, no unrelated file changes; each result equals the reference solution.' },
       `exit ${String(run.code)}; ${written.results.length - failed.length} of ${written.results.length} passed; ${searchReplaceRequests} search/replace worker requests; failures: ${failed.join(' / ') || 'none'}`,
       () => {
         assert.equal(run.code, 0, `${run.stderr}\n${run.stdout}`);
@@ -84,6 +86,16 @@ describe('evaluation set (replay model, real projects)', function () {
       { area: 'Model output', case: 'Evaluation set: rename that keeps the file name (isPlainObject in ./utils/isPlainObject)', expected: 'No finding on the import paths that still name the file; only real leftover uses are reported.', fixed: 'module paths after from/import/require are not leftover uses (was: one false finding per importer, and a revision round each)' },
       `inconsistency findings over the set: ${falseAlarms.length === 0 ? 'none' : falseAlarms.join(' / ')}`,
       () => assert.deepEqual(falseAlarms, []),
+    );
+    // A whole folder moved on real code: the language server does what it can resolve, a model the rest.
+    const folder = written.results.find((result) => result.task === 'redux-move-utils-folder');
+    recordCase(
+      { area: 'Workspace', case: "Evaluation set: redux's src/utils folder moved (7 files, 10 importers, 4 of them through a vitest alias)", expected: 'The 7 moves and the 6 importers TypeScript resolves come from the language server, with no model call; a model updates only the 4 alias imports.' },
+      `by the language server ${folder?.performedBy.languageServer ?? '?'}, by a model ${folder?.performedBy.model ?? '?'}, both ${folder?.performedBy.both ?? '?'}; ${folder?.passed ? 'passed' : `failed: ${folder?.why ?? 'missing'}`}`,
+      () => {
+        assert.ok(folder?.passed, folder?.why);
+        assert.deepEqual(folder?.performedBy, { languageServer: 13, model: 4, both: 0 });
+      },
     );
     const table = run.stdout.split('\n').filter((line) => line.startsWith('| '));
     assert.equal(table.length, tasks.length + 3, run.stdout);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { PlanStreamScanner } from '../../src/core/plan/planStream';
+import { PlanStreamGate, PlanStreamScanner } from '../../src/core/plan/planStream';
 import type { Plan } from '../../src/core/schemas';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
 import { change, json, makeWorkspace, noFindings, plan, removeWorkspace, requestsFor, runEngine, snapshot, workerFile, workerRequests } from './support/engineHarness';
@@ -39,6 +39,18 @@ describe('plan streaming: workers start while the plan arrives', function () {
       const endOfFirst = text.indexOf('},{') + 1;
       const { changes } = scan(text.slice(0, endOfFirst), 3);
       assert.deepEqual(changes, [tricky.changes[0]]);
+    });
+  });
+
+  describe('the gate', () => {
+    it('holds a change to a file the plan moves, by itself or with its folder, for the whole plan; starts the rest', () => {
+      const started: string[] = [];
+      const gate = new PlanStreamGate(50, (c) => started.push(c.path));
+      gate.onTopLevel('summary', 's');
+      gate.onTopLevel('symbolRenames', []);
+      gate.onTopLevel('fileMoves', [{ from: 'src/util', to: 'src/lib/util' }, { from: 'src/one.ts', to: 'src/two.ts' }]);
+      for (const [i, path] of ['src/util/deep/x.ts', 'src/one.ts', 'src/utility.ts', 'src/a.ts'].entries()) gate.onChange(change(`c${i + 1}`, path, 'Edit.'));
+      assert.deepEqual(started, ['src/utility.ts', 'src/a.ts']);
     });
   });
 

@@ -9,7 +9,7 @@ import { applyOffsetEdits, mergeFileEdits, type FileEdits, type LanguageTools } 
 import { unifiedDiff } from '../edit/unifiedDiff';
 import { LANGUAGE_SERVER_DONE } from '../prompts';
 import type { FileMove, PlannedChange, SymbolRename } from '../schemas';
-import { newFileState, type FileChangeState, type RefactorSession } from './session';
+import { newFileState, type FileChangeState, type LanguageServerNote, type RefactorSession } from './session';
 import { groupFolderMoves } from './fileMoves';
 import { checkRelativePath, isSecretPath } from '../workspace/paths';
 import type { WorkspaceAccess } from '../workspace/workspace';
@@ -49,11 +49,6 @@ export class LanguageServerRenames {
     /** For a re-run of one file: what the server did is said in the log, not again in the review's notes. */
     private readonly quiet = false,
   ) {}
-
-  private note(level: 'info' | 'warn', message: string): void {
-    if (this.quiet) this.session.log(level, message);
-    else this.session.addLanguageServerNote({ level, message });
-  }
 
   /** Starts once, as soon as the plan names its renames and moves (they stream before its changes). */
   start(renames: readonly SymbolRename[], moves: readonly FileMove[] = []): void {
@@ -137,7 +132,25 @@ export class LanguageServerRenames {
     return added;
   }
 
+  /**
+   * What the computation found is said once it is done, and only if it is still the current one: a
+   * computation superseded by a repaired or expanded plan (a folder move listed file by file) has nothing to say.
+   */
   private async run(renames: SymbolRename[], moves: FileMove[], generation: number): Promise<void> {
+    const notes: LanguageServerNote[] = [];
+    try {
+      await this.compute(renames, moves, generation, notes);
+    } finally {
+      if (generation === this.generation && !this.signal.aborted) {
+        for (const note of notes) {
+          if (this.quiet) this.session.log(note.level, note.message);
+          else this.session.addLanguageServerNote(note);
+        }
+      }
+    }
+  }
+
+  private async compute(renames: SymbolRename[], moves: FileMove[], generation: number, notes: LanguageServerNote[]): Promise<void> {
     if (renames.length === 0 && moves.length === 0) return;
     const answers: FileEdits[][] = [];
     const touched = new Map<string, SymbolRename[]>();
@@ -146,7 +159,7 @@ export class LanguageServerRenames {
       // The new name is model output and a server inserts it as given, at every reference: only a plain
       // identifier may go to one (a model worker handles anything else, in the files the plan names).
       if (!PLAIN_IDENTIFIER.test(rename.to) || !PLAIN_NAME.test(rename.from)) {
-        this.note('warn', `The language server was not asked to rename ${JSON.stringify(rename.from)} → ${JSON.stringify(rename.to)}: not a plain identifier; model workers do it.`);
+        notes.push({ level: 'warn', message: `The language server was not asked to rename ${JSON.stringify(rename.from)} → ${JSON.stringify(rename.to)}: not a plain identifier; model workers do it.` });
         continue;
       }
       let answer;
@@ -157,14 +170,14 @@ export class LanguageServerRenames {
         answer = { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
       }
       if (!answer.ok) {
-        this.note('warn', `The language server could not rename ${rename.from} → ${rename.to} (${answer.reason}); model workers do it.`);
+        notes.push({ level: 'warn', message: `The language server could not rename ${rename.from} → ${rename.to} (${answer.reason}); model workers do it.` });
         continue;
       }
       this.source = answer.source;
       answers.push(answer.value);
       for (const file of answer.value) touched.set(file.path, [...(touched.get(file.path) ?? []), rename]);
       const places = answer.value.reduce((sum, file) => sum + file.edits.length, 0);
-      this.note('info', `Renamed ${rename.from} → ${rename.to} with the ${answer.source}: ${places} place${places === 1 ? '' : 's'} in ${answer.value.length} file${answer.value.length === 1 ? '' : 's'}, no model tokens.`);
+      notes.push({ level: 'info', message: `Renamed ${rename.from} → ${rename.to} with the ${answer.source}: ${places} place${places === 1 ? '' : 's'} in ${answer.value.length} file${answer.value.length === 1 ? '' : 's'}, no model tokens.` });
     }
     const listed = new Set((await this.workspace.listFiles(this.signal)).map((entry) => entry.path));
     const grouped = groupFolderMoves(moves, listed);
@@ -180,7 +193,7 @@ export class LanguageServerRenames {
         answer = { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
       }
       if (!answer.ok) {
-        this.note('warn', `The language server could not update the imports of ${what} (${answer.reason}); the move is proposed as it is, and the compile check shows what still points at the old path.`);
+        notes.push({ level: 'warn', message: `The language server could not update the imports of ${what} (${answer.reason}); the move is proposed as it is, and the compile check shows what still points at the old path.` });
         continue;
       }
       this.source = answer.source;
@@ -190,13 +203,13 @@ export class LanguageServerRenames {
       const importers = answer.value.filter((file) => !moved.has(file.path)).length;
       const movedEdited = answer.value.filter((file) => moved.has(file.path)).length;
       const movedPart = movedEdited === 0 ? '' : files.length === 1 ? ' and the moved file' : ` and ${movedEdited} of the moved files`;
-      this.note('info', `Moved ${what}: the ${answer.source} updates the imports in ${importers} file${importers === 1 ? '' : 's'}${movedPart}, no model tokens.`);
+      notes.push({ level: 'info', message: `Moved ${what}: the ${answer.source} updates the imports in ${importers} file${importers === 1 ? '' : 's'}${movedPart}, no model tokens.` });
     }
     let merged: FileEdits[];
     try {
       merged = mergeFileEdits(answers);
     } catch (error) {
-      this.note('warn', `The language server's renames could not be combined (${error instanceof Error ? error.message : String(error)}); model workers do them.`);
+      notes.push({ level: 'warn', message: `The language server's renames could not be combined (${error instanceof Error ? error.message : String(error)}); model workers do them.` });
       return;
     }
     // A newer plan started over meanwhile: this computation's results are for a plan that is gone.
@@ -221,10 +234,10 @@ export class LanguageServerRenames {
         after = applyOffsetEdits(file.before, file.edits);
       } catch (error) {
         // Two moves of files that import each other each rewrite the same import, differently.
-        this.note(
-          'warn',
-          `${file.path}: the language server's edits conflict (${error instanceof Error ? error.message : String(error)}), so none is applied there; a planned change still runs, and the compile check shows what points at an old path or name. Files that import each other are best moved together, as a folder, or in separate runs.`,
-        );
+        notes.push({
+          level: 'warn',
+          message: `${file.path}: the language server's edits conflict (${error instanceof Error ? error.message : String(error)}), so none is applied there; a planned change still runs, and the compile check shows what points at an old path or name. Files that import each other are best moved together, as a folder, or in separate runs.`,
+        });
         continue;
       }
       if (after === file.before) continue;
@@ -232,7 +245,7 @@ export class LanguageServerRenames {
     }
     if (leftAlone.length > 0) {
       const shown = leftAlone.slice(0, 5).join(', ') + (leftAlone.length > 5 ? `, +${leftAlone.length - 5} more` : '');
-      this.note('warn', `The language server's edits also reach ${shown}, outside what this workspace lets a refactor change (ignored, excluded or secret); left as they are.`);
+      notes.push({ level: 'warn', message: `The language server's edits also reach ${shown}, outside what this workspace lets a refactor change (ignored, excluded or secret); left as they are.` });
     }
   }
 

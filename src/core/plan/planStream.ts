@@ -123,7 +123,7 @@ export class PlanStreamGate {
   private readonly ids = new Set<string>();
   private readonly paths = new Set<string>();
   private seen = 0;
-  /** Files the plan moves: a change to one waits for the whole plan, which joins it to its move. */
+  /** Files and folders the plan moves: a change to one waits for the whole plan, which joins it to its move. */
   private readonly moved = new Set<string>();
   /** The plan as far as it has been handed on; workers read it for their prompts. */
   readonly partial: Plan = { summary: '', changes: [], symbolRenames: [], fileMoves: [] };
@@ -161,11 +161,17 @@ export class PlanStreamGate {
     const checked = checkRelativePath(parsed.data.path);
     if (!checked.ok) return;
     const change: PlannedChange = { ...parsed.data, path: checked.path, dependsOn: [...new Set(parsed.data.dependsOn)] };
-    if (this.ids.has(change.id) || this.paths.has(change.path) || change.dependsOn.includes(change.id) || this.moved.has(change.path)) return;
+    if (this.ids.has(change.id) || this.paths.has(change.path) || change.dependsOn.includes(change.id) || this.isMoved(change.path)) return;
     this.ids.add(change.id);
     this.paths.add(change.path);
     this.held.push(change);
     this.release();
+  }
+
+  /** The file moves itself or with its folder. */
+  private isMoved(path: string): boolean {
+    for (let at = path.length; at > 0; at = path.lastIndexOf('/', at - 1)) if (this.moved.has(path.slice(0, at))) return true;
+    return false;
   }
 
   private release(): void {
