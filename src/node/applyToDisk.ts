@@ -153,12 +153,16 @@ async function moveOne(root: string, change: DiskChange): Promise<void> {
   await removeEmptiedFolders(root, source);
 }
 
-/** A move that empties its folder takes the folder with it, as `git mv` does; a folder with anything left stays. */
+/**
+ * A move that empties its folder takes the folder with it, as `git mv` does; a folder with anything
+ * left stays. Only real folders inside the real root are removed: the walk stops at a link (on Windows,
+ * rmdir of a junction would remove the link whatever its target holds) and at the root.
+ */
 async function removeEmptiedFolders(root: string, movedFrom: string): Promise<void> {
   const realRoot = await fs.realpath(root);
-  // `movedFrom` is a real path inside the real root (resolveInsideWorkspace), so no link is followed up.
   for (let folder = path.dirname(movedFrom); folder.startsWith(`${realRoot}${path.sep}`); folder = path.dirname(folder)) {
     try {
+      if ((await fs.realpath(folder)) !== folder || !(await fs.lstat(folder)).isDirectory()) return;
       await fs.rmdir(folder);
     } catch {
       return;

@@ -250,6 +250,35 @@ describe('language-server specialists (core, TypeScript language service)', func
       assert.equal(session.languageServerNotes.length, 1, 'the re-run adds no second note to the review');
     });
 
+    it('a cancelled re-run settles (cancelled), it does not reject', async () => {
+      const session = await run('Move userStore.ts into src/store/', { ...plan([]), fileMoves: [{ from: 'src/userStore.ts', to: 'src/store/userStore.ts' }] });
+      const moved = session.files.find((f) => f.action === 'move');
+      const aborted = new AbortController();
+      aborted.abort();
+      await rerunFile(session, moved?.id ?? '', { request: session.request, workspace: createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }), provider: provider(server), settings: DEFAULT_ENGINE_SETTINGS, signal: aborted.signal, checkRoot: root });
+      assert.equal(moved?.status, 'cancelled');
+    });
+
+    it('a moved file whose import updates the server can no longer give is proposed as it is, not claimed by the language server, and the review says why', async () => {
+      await fs.mkdir(path.join(root, 'src/util'), { recursive: true });
+      await fs.writeFile(path.join(root, 'src/util/format.ts'), 'export const format = (s: string): string => s.trim();\n');
+      const pad = "import { format } from './format';\nimport { UserStore } from '../userStore';\n\nexport const pad = (s: UserStore): string => format(s.get('a') ?? '').padEnd(4);\n";
+      await fs.writeFile(path.join(root, 'src/util/pad.ts'), pad);
+      const session = await run('Move src/util into src/lib', { ...plan([]), fileMoves: [{ from: 'src/util', to: 'src/lib/util' }] });
+      const moved = session.files.find((f) => f.path === 'src/lib/util/pad.ts');
+      assert.equal(moved?.performedBy, 'language-server');
+      // Since the run, a file joined the folder: the two moves are no longer the whole folder, and asked
+      // one by one, the server's answers for pad.ts collide (it imports the other moved file).
+      await fs.writeFile(path.join(root, 'src/util/extra.ts'), 'export const extra = 1;\n');
+      const edited = pad.replace('\nexport', '\n// Pads a name.\nexport');
+      await fs.writeFile(path.join(root, 'src/util/pad.ts'), edited);
+      await rerun(session, moved?.id ?? '');
+      assert.equal(moved?.status, 'proposed', moved?.error);
+      assert.equal(moved?.proposed, edited);
+      assert.equal(moved?.performedBy, undefined);
+      assert.match(session.languageServerNotes.map((n) => n.message).join('\n'), /src\/util\/pad\.ts: the language server's edits conflict/);
+    });
+
     it('a moved file is moved again, with the import updates inside it, and no model call', async () => {
       await fs.mkdir(path.join(root, 'src/util'), { recursive: true });
       await fs.writeFile(path.join(root, 'src/util/pad.ts'), "import { UserStore } from '../userStore';\n\nexport const pad = (s: UserStore): string => (s.get('a') ?? '').padEnd(4);\n");
@@ -295,6 +324,24 @@ describe('language-server specialists (core, TypeScript language service)', func
       assert.match(session.languageServerNotes.map((n) => n.message).join('\n'), /Moved the folder src\/util → src\/lib\/util \(3 files\): the TypeScript \S+ language service updates the imports in 1 file and 1 of the moved files, no model tokens\./);
       assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
     };
+
+    it('a folder that also holds a file the workspace does not list (gitignored): asked file by file, so imports of that file stay right', async () => {
+      await fs.writeFile(path.join(root, '.gitignore'), 'src/util/gen.ts\n');
+      await fs.writeFile(path.join(root, 'src/util/gen.ts'), 'export const GEN = 8;\n');
+      await fs.writeFile(path.join(root, 'src/gen-user.ts'), "import { GEN } from './util/gen';\n\nexport const width = GEN;\n");
+      const session = await run('Move src/util into src/lib', { ...plan([]), fileMoves: [{ from: 'src/util', to: 'src/lib/util' }] });
+      const notes = session.languageServerNotes.map((n) => n.message).join('\n');
+      assert.match(notes, /asked about the files of the folder src\/util → src\/lib\/util \(3 files\) one by one: src\/util also holds src\/util\/gen\.ts, which the refactor does not list/);
+      // gen.ts stays: its importer is not rewritten to a path where it never arrives.
+      assert.equal(session.files.find((f) => f.path === 'src/gen-user.ts'), undefined);
+      const byPath = new Map(session.files.map((f) => [f.path, f.proposed]));
+      assert.equal(byPath.get('src/report.ts'), util['src/report.ts']?.replace("'./util/pad'", "'./lib/util/pad'").replace("'./util/deep/shout'", "'./lib/util/deep/shout'"));
+    });
+
+    it('with a streamed plan that has a change of its own, the move is said once', async () => {
+      const session = await run('Move src/util into src/lib and say so in the README', { ...plan([change('c1', 'README.md', 'Mention src/lib/util.')]), fileMoves: [{ from: 'src/util', to: 'src/lib/util' }] }, {}, (file) => `${store[file] ?? ''}\nSee src/lib/util.\n`);
+      assert.equal(session.languageServerNotes.filter((n) => /^Moved /.test(n.message)).length, 1, session.languageServerNotes.map((n) => n.message).join('\n'));
+    });
 
     it('is asked about as a folder only when every listed file in it moves the same way', () => {
       const listed = new Set(['a/x.ts', 'a/y.ts', 'a/sub/z.ts', 'b/k.ts', 'b/l.ts']);

@@ -111,9 +111,11 @@ describe('plan validation: file moves', () => {
       if (result.ok) assert.deepEqual(result.plan.fileMoves, ['a', 'b', 'c'].map((n) => ({ from: `src/${n}.ts`, to: `packages/core/src/${n}.ts` })));
     });
 
-    it('refuses a folder moved into itself, a file moved onto a folder (naming the path it likely meant), and a folder past the move limit', async () => {
+    it('refuses a folder moved into itself or onto a file, a file moved onto a folder (naming the path it likely meant), and a folder past the move limit', async () => {
       assert.match((await problems(moving([{ from: 'src', to: 'src/old' }]), listedContext)).join(), /The move of the folder src goes into itself \(src\/old\)/);
       assert.match((await problems(moving([{ from: 'src/a.ts', to: 'lib' }]), listedContext)).join(), /lib is a folder; a move names the file's new path \(e\.g\. lib\/a\.ts\)/);
+      assert.match((await problems(moving([{ from: 'src', to: 'lib/x.ts' }]), listedContext)).join(), /The folder src cannot move to lib\/x\.ts: lib\/x\.ts is a file/);
+      assert.match((await problems(moving([{ from: 'src', to: 'lib/x.ts/deeper' }]), listedContext)).join(), /cannot move to lib\/x\.ts\/deeper: lib\/x\.ts is a file/);
       const many = Array.from({ length: 101 }, (_, i) => `big/f${i}.ts`);
       const bigContext = { maxFiles: 50, fileExists: async (p: string) => many.includes(p), listedFiles: async () => many };
       assert.match((await problems(moving([{ from: 'big', to: 'huge' }]), bigContext)).join(), /The plan moves 101 files; the limit is 100/);

@@ -35,6 +35,8 @@ export interface RenamedFile {
 export class LanguageServerRenames {
   private started: Promise<void> | undefined;
   private files = new Map<string, RenamedFile>();
+  /** Paths (as they are now) the server was asked about but gave no usable answer for: a move it could not compute, edits that conflict. */
+  private unanswered = new Set<string>();
   /** What the current computation is for; a different plan (a repair, a reordered reply) starts over. */
   private key: string | undefined;
   private generation = 0;
@@ -46,7 +48,7 @@ export class LanguageServerRenames {
     private readonly signal: AbortSignal,
     /** The workspace listing: only files the planner may see may change (no ignored, secret or huge file). */
     private readonly workspace: WorkspaceAccess,
-    /** For a re-run of one file: what the server did is said in the log, not again in the review's notes. */
+    /** For a re-run of one file: what the server did is said in the log, not again in the review's notes (its warnings still are). */
     private readonly quiet = false,
   ) {}
 
@@ -64,6 +66,7 @@ export class LanguageServerRenames {
     if (this.key !== undefined) this.session.log('info', 'The plan renames or moves otherwise than the plan as it streamed (or before its repair); the language server computes them again.');
     this.key = key;
     this.files = new Map();
+    this.unanswered = new Set();
     const generation = ++this.generation;
     this.started = this.run(wanted, confined, generation);
   }
@@ -83,6 +86,11 @@ export class LanguageServerRenames {
 
   renamed(path: string): RenamedFile | undefined {
     return this.files.get(path);
+  }
+
+  /** False for a path the server was asked about and gave no usable answer for (see the notes). */
+  answered(path: string): boolean {
+    return !this.unanswered.has(path);
   }
 
   /**
@@ -140,10 +148,15 @@ export class LanguageServerRenames {
     const notes: LanguageServerNote[] = [];
     try {
       await this.compute(renames, moves, generation, notes);
+    } catch (error) {
+      // `ready` never rejects: the workers that wait on it go on without the server's work.
+      if (generation === this.generation) this.files = new Map();
+      notes.push({ level: 'warn', message: `The language server's work could not be finished (${error instanceof Error ? error.message : String(error)}); model workers do it.` });
     } finally {
       if (generation === this.generation && !this.signal.aborted) {
+        // A re-run's warnings are news (the review shows them); what it did is said in the log only.
         for (const note of notes) {
-          if (this.quiet) this.session.log(note.level, note.message);
+          if (this.quiet && note.level === 'info') this.session.log(note.level, note.message);
           else this.session.addLanguageServerNote(note);
         }
       }
@@ -182,7 +195,9 @@ export class LanguageServerRenames {
     const listed = new Set((await this.workspace.listFiles(this.signal)).map((entry) => entry.path));
     const grouped = groupFolderMoves(moves, listed);
     const questions = [...grouped.folders.map((folder) => ({ ...folder, folder: true })), ...grouped.files.map((move) => ({ ...move, files: [move], folder: false }))];
-    for (const move of questions) {
+    for (let index = 0; index < questions.length; index++) {
+      const move = questions[index];
+      if (!move) continue;
       const files = move.files;
       const what = move.folder ? `the folder ${move.from} → ${move.to} (${files.length} files)` : `${move.from} → ${move.to}`;
       let answer;
@@ -192,8 +207,15 @@ export class LanguageServerRenames {
         if (this.signal.aborted) return;
         answer = { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
       }
+      if (!answer.ok && move.folder) {
+        // Asked file by file instead: exact for every import but those between the moved files.
+        notes.push({ level: 'info', message: `The language server was asked about the files of ${what} one by one: ${answer.reason}.` });
+        questions.push(...files.map((file) => ({ ...file, files: [file], folder: false })));
+        continue;
+      }
       if (!answer.ok) {
         notes.push({ level: 'warn', message: `The language server could not update the imports of ${what} (${answer.reason}); the move is proposed as it is, and the compile check shows what still points at the old path.` });
+        for (const file of files) this.unanswered.add(file.from);
         continue;
       }
       this.source = answer.source;
@@ -234,6 +256,7 @@ export class LanguageServerRenames {
         after = applyOffsetEdits(file.before, file.edits);
       } catch (error) {
         // Two moves of files that import each other each rewrite the same import, differently.
+        this.unanswered.add(file.path);
         notes.push({
           level: 'warn',
           message: `${file.path}: the language server's edits conflict (${error instanceof Error ? error.message : String(error)}), so none is applied there; a planned change still runs, and the compile check shows what points at an old path or name. Files that import each other are best moved together, as a folder, or in separate runs.`,

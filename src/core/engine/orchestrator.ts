@@ -127,7 +127,9 @@ export async function rerunFile(session: RefactorSession, id: string, options: R
   const provider = meteredProvider(session, options);
   const checker = startCompileChecker(options.checkRoot, session.files.map((f) => f.path));
   try {
-    await runOneFile(session, await redoWithLanguageServer(session, options, checker, file), provider, file);
+    // Without the language server (it failed to start, or the run was cancelled) the file is redone as before.
+    const redo = await redoWithLanguageServer(session, options, checker, file).catch(() => options);
+    await runOneFile(session, redo, provider, file);
     if (options.signal.aborted || !session.plan) return;
     // What was said about the file's old proposal no longer applies; the verifier judges the new one,
     // focused on it like a revised file, and the deterministic checks run again over everything.
@@ -435,6 +437,10 @@ async function runOneFile(session: RefactorSession, options: RunOptions, provide
   session.updateFile(file, { status: 'working', error: undefined, timings: { startedAt: Date.now() } });
   // A file the language server renamed: done without a model, or the model's starting point.
   await options.renames?.ready;
+  if (options.signal.aborted) {
+    session.updateFile(file, { status: 'cancelled' });
+    return 'failed';
+  }
   const renamed = change.action === 'modify' ? options.renames?.renamed(file.movedFrom ?? file.path) : undefined;
   if (file.moveOnly) return landMove(session, options, file, renamed);
   if (renamed && options.renames && !options.renames.needsModel(change, renamed, session.plan?.symbolRenames ?? [])) {
@@ -476,7 +482,8 @@ async function landMove(session: RefactorSession, options: RunOptions, file: Fil
   const finishedAt = Date.now();
   session.timings.firstProposalAt ??= finishedAt;
   // With a language server asked about the move, its answer (nothing to update inside the file) is exact.
-  const by = options.renames ? { performedBy: 'language-server' as const } : {};
+  // Where it could not (see its notes), the move stands as it is, claimed by nobody.
+  const by = options.renames ? { performedBy: options.renames.answered(source) ? ('language-server' as const) : undefined } : {};
   session.updateFile(file, { status: 'proposed', original: text, proposed: text, diff: diffFor(file, text, text), summary: 'moved', error: undefined, timings: { ...file.timings, finishedAt }, ...by });
   return 'ok';
 }

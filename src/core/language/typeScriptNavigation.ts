@@ -2,6 +2,7 @@
 // declarations by name (`getNavigateToItems`), references (`findReferences`), exact renames
 // (`findRenameLocations`) and the import updates of a file move (`getEditsForFileRename`). Synchronous,
 // so it runs on the compile check's worker thread, over the same projects and parsed files.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as TS from 'typescript';
 import type { TypeScriptModule } from '../verify/compileCheck/loadTypeScript';
@@ -118,6 +119,13 @@ export class TypeScriptNavigation {
     const isFolder = !this.ts.sys.fileExists(oldFile) && this.ts.sys.directoryExists(oldFile);
     const owner = isFolder ? paths.find((file) => file.startsWith(`${from}/`) && isScriptPath(file)) : from;
     if (owner === undefined || !this.ts.sys.fileExists(this.absolute(owner))) return { ok: false, reason: `${from} does not exist${isFolder ? ' as a folder with scripts' : ''}` };
+    if (isFolder) {
+      // TypeScript maps every path under the folder; a file the workspace does not list (ignored,
+      // secret, too big) is not moved, so imports of it must not follow the folder.
+      const listed = new Set(paths);
+      const behind = filesUnder(oldFile).map((file) => this.relative(file) ?? file).filter((file) => !listed.has(file));
+      if (behind.length > 0) return { ok: false, reason: `${from} also holds ${behind.slice(0, 3).join(', ')}${behind.length > 3 ? ` and ${behind.length - 3} more` : ''}, which the refactor does not list (ignored, secret or too big) and leaves where it is` };
+    }
     this.load(paths);
     const probe = this.absolute(owner);
     const first = this.projects.ownerOf(probe, false);
@@ -189,6 +197,17 @@ export class TypeScriptNavigation {
     if (!normalized.startsWith(`${this.root}/`) || normalized.includes('/node_modules/')) return undefined;
     return normalized.slice(this.root.length + 1);
   }
+}
+
+/** Every entry under a folder that is not itself a folder (files, links), absolute. */
+function filesUnder(folder: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const full = `${folder}/${entry.name}`;
+    if (entry.isDirectory()) found.push(...filesUnder(full));
+    else found.push(full);
+  }
+  return found;
 }
 
 /** The declared name's offset inside its declaration's span (the span starts at modifiers or keywords). */

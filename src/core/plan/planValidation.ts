@@ -128,9 +128,26 @@ async function expandFolderMoves(moves: readonly FileMove[], context: PlanValida
       problems.push(`The move of the folder ${from.path} goes into itself (${to.path}).`);
       continue;
     }
+    // The new folder (or a folder above it) may not be a file: its files would land "inside" a file.
+    const blocking = await firstExistingFile(to.path, context);
+    if (blocking !== undefined) {
+      problems.push(`The folder ${from.path} cannot move to ${to.path}: ${blocking} is a file.`);
+      continue;
+    }
     for (const file of inside) expanded.push({ from: file, to: `${to.path}${file.slice(from.path.length)}` });
   }
   return expanded;
+}
+
+/** `path` or the nearest folder above it that exists as a file (for a directory, fileExists may say yes too: the listing tells). */
+async function firstExistingFile(path: string, context: PlanValidationContext): Promise<string | undefined> {
+  const listed = (await context.listedFiles?.()) ?? [];
+  for (let at = path.length; at > 0; at = path.lastIndexOf('/', at - 1)) {
+    const candidate = path.slice(0, at);
+    if (listed.some((file) => file.startsWith(`${candidate}/`))) return undefined;
+    if (listed.includes(candidate) || (await context.fileExists(candidate).catch(() => false))) return candidate;
+  }
+  return undefined;
 }
 
 /** The plan's moves with confined paths; problems go to `problems`. */

@@ -46,10 +46,12 @@ export class PlanRejectedError extends Error {
 
 export async function planRefactor(input: PlanRequest): Promise<Plan> {
   const messages = buildPlannerMessages(input.request, input.workspaceSummary, input.maxFiles, input.languageServer ?? false);
+  let listing: Promise<string[]> | undefined;
   const context = {
     maxFiles: input.maxFiles,
     fileExists: fileExistsIn(input.workspace),
-    listedFiles: async () => (await input.workspace.listFiles(input.signal)).map((entry) => entry.path),
+    // Listed once, when a move names a folder, however often validation asks.
+    listedFiles: () => (listing ??= input.workspace.listFiles(input.signal).then((entries) => entries.map((entry) => entry.path))),
     languageServer: input.languageServer ?? false,
   };
 
