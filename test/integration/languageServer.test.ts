@@ -259,6 +259,42 @@ describe('Language server in the extension host', function () {
     for (const path of changed) assert.equal(await diskText(path), files[path.slice(prefix.length)], `${path} on disk`);
   });
 
+  it('moves a folder: each file in it moves, imports between them stay, imports into it follow, in one edit that one undo reverts', async () => {
+    const { files } = storeFixture();
+    const util: Record<string, string> = {
+      'src/util/format.ts': 'export function format(name: string): string {\n  return name.trim();\n}\n',
+      'src/util/pad.ts': "import { format } from './format';\nimport { UserStore } from '../userStore';\n\nexport function pad(store: UserStore, id: string): string {\n  return format(store.get(id) ?? '').padEnd(8);\n}\n",
+      'src/report.ts': "import { pad } from './util/pad';\nimport { UserStore } from './userStore';\n\nexport const report = (store: UserStore): string => pad(store, 'root');\n",
+    };
+    const all = { ...files, ...util };
+    const at = await makeFixture(all);
+    const prefix = at('');
+    flow.server.setScript(script({ ...plan([], []), fileMoves: [{ from: at('src/util'), to: at('src/lib/util') }] }, (path) => all[path.slice(prefix.length)] ?? ''));
+    const review = await run('Move src/util into src/lib');
+    assert.equal(review.session.stage, 'done', review.session.error);
+    assert.deepEqual(review.session.files.filter((f) => f.action === 'move').map((f) => [f.movedFrom, f.path]).sort(), [[at('src/util/format.ts'), at('src/lib/util/format.ts')], [at('src/util/pad.ts'), at('src/lib/util/pad.ts')]]);
+    const expected = {
+      [at('src/lib/util/format.ts')]: util['src/util/format.ts'],
+      [at('src/lib/util/pad.ts')]: util['src/util/pad.ts']?.replace("'../userStore'", "'../../userStore'"),
+      [at('src/report.ts')]: util['src/report.ts']?.replace("'./util/pad'", "'./lib/util/pad'"),
+    };
+    for (const [path, text] of Object.entries(expected)) assert.equal(review.session.files.find((f) => f.path === path)?.proposed, text, path);
+    assert.equal(flow.server.requests.filter(isWorker).length, 0, 'no model call');
+
+    await send({ type: 'setAllDecisions', decision: 'accepted' });
+    await send({ type: 'apply' });
+    for (const [path, text] of Object.entries(expected)) assert.equal(await diskText(path), text, `${path} applied`);
+    assert.equal(await diskText(at('src/util/pad.ts')), undefined, 'the sources are gone');
+
+    await vscode.window.showTextDocument(uriOf(at('src/report.ts')));
+    const undone = vscode.commands.executeCommand('undo');
+    const settled = await Promise.race([undone.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000))]);
+    assert.ok(settled, 'undo did not finish (a confirmation dialog may be waiting)');
+    assert.equal(await diskText(at('src/lib/util/pad.ts')), undefined, 'moved back');
+    // Undo puts the files back on disk and their text back in the editor (unsaved, as any undo).
+    for (const path of ['src/util/pad.ts', 'src/util/format.ts', 'src/report.ts']) assert.equal((await vscode.workspace.openTextDocument(uriOf(at(path)))).getText(), util[path], `${path} is back`);
+  });
+
   it('moves a file: its importers are updated exactly, the move and the edits apply as one WorkspaceEdit, and one undo moves it back', async () => {
     const { files } = storeFixture();
     const at = await makeFixture(files);
