@@ -98,14 +98,19 @@ describe('robustness: links into .git/, .vscode/ and secrets', function () {
   }
 
   // A plan's file moves (issue 13) go through the same rules, at both ends of the move.
-  const moveCases: { from: string; to: string; label: string; says: RegExp }[] = [
+  const moveCases: { from: string; to: string; link?: [string, string]; label: string; says: RegExp }[] = [
     { from: 'src/a.ts', to: 'src/hooks/pre-commit', label: 'move a source file onto a git hook through src/hooks -> ../.git/hooks', says: /resolves through a link to "\.git\/hooks\/pre-commit", which is inside \.git\// },
     { from: 'src/a.ts', to: 'src/editor/tasks.json', label: 'move a source file into .vscode/ through src/editor -> ../.vscode', says: /resolves through a link to "\.vscode\/tasks\.json", which is inside \.vscode\// },
     { from: 'src/gitconfig.ts', to: 'src/gitconfig.txt', label: 'move the file link src/gitconfig.ts -> ../.git/config (carrying .git/config out)', says: /resolves through a link to "\.git\/config", which is inside \.git\// },
     { from: 'src/a.ts', to: '.git/hooks/post-checkout', label: 'move a source file into .git/hooks by name', says: /\.git/ },
+    // Whole folders: each file of the folder is checked at both ends, as a single move is.
+    { from: 'src', to: 'tools/src', link: ['.git/hooks', 'tools'], label: 'move the folder src into tools/, a link planted at the root to .git/hooks', says: /resolves through a link to "\.git\/hooks\/src\/a\.ts", which is inside \.git\// },
+    { from: 'src/hooks', to: 'src/githooks', label: 'move the folder link src/hooks -> ../.git/hooks (carrying the hooks out)', says: /resolves through a link to "\.git\/hooks", which is inside \.git\// },
+    { from: 'src', to: '.vscode/src', label: 'move the folder src into .vscode/ by name', says: /\.vscode/ },
   ];
   for (const c of moveCases) {
     it(`refuses a plan to ${c.label}`, async () => {
+      if (c.link) await fs.symlink(c.link[0], path.join(scratch.root, c.link[1]));
       server.setScript(routeBySchema({
         plan: jsonReply({ ...plan([]), fileMoves: [{ from: c.from, to: c.to }] }),
         whole_file: jsonReply({ content: PWNED, summary: 'installed it' }),
