@@ -250,6 +250,21 @@ describe('language-server specialists (core, TypeScript language service)', func
       assert.equal(session.languageServerNotes.length, 1, 'the re-run adds no second note to the review');
     });
 
+    it('a file only the rename brought in, which it no longer reaches, is left as it is: no model is asked to redo a rename', async () => {
+      const session = await run('Rename `UserStore` to `AccountRepository` everywhere', renamePlan(['src/userStore.ts', 'src/register.ts']));
+      const lookup = session.files.find((f) => f.path === 'src/lookup.ts');
+      assert.match(lookup?.id ?? '', /^r\d+$/);
+      const edited = "export function lookup(id: string): string {\n  return id;\n}\n";
+      await fs.writeFile(path.join(root, 'src/lookup.ts'), edited);
+      const before = workerRequests(server).length;
+      await rerun(session, lookup?.id ?? '');
+      assert.equal(workerRequests(server).length, before, 'no model call');
+      assert.equal(lookup?.status, 'proposed');
+      assert.equal(lookup?.original, edited);
+      assert.equal(lookup?.proposed, edited);
+      assert.equal(lookup?.diff, '');
+    });
+
     it('a cancelled re-run settles (cancelled), it does not reject', async () => {
       const session = await run('Move userStore.ts into src/store/', { ...plan([]), fileMoves: [{ from: 'src/userStore.ts', to: 'src/store/userStore.ts' }] });
       const moved = session.files.find((f) => f.action === 'move');

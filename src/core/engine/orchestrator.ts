@@ -8,7 +8,7 @@ import { describeModelError } from '../llm/modelErrors';
 import { withRunContext } from '../llm/runContext';
 import { meterUsage } from '../llm/usageMeter';
 import { PlanRejectedError, planRefactor } from '../plan/planner';
-import type { UpstreamResult } from '../prompts';
+import { LANGUAGE_SERVER_DONE, type UpstreamResult } from '../prompts';
 import { addSuggestedChange, offerSuggestions, visibleCandidates, type ExtendPlan } from './planGrowth';
 import { createGrowingGraph, runDependencyGraph, type GrowingGraph } from './scheduler';
 import type { Finding, Plan, PlannedChange } from '../schemas';
@@ -443,6 +443,9 @@ async function runOneFile(session: RefactorSession, options: RunOptions, provide
   }
   const renamed = change.action === 'modify' ? options.renames?.renamed(file.movedFrom ?? file.path) : undefined;
   if (file.moveOnly) return landMove(session, options, file, renamed);
+  // A file only the server's rename brought in, which it no longer reaches (a re-run after the user
+  // removed the uses): nothing is left to change, and a model must not be asked to redo a rename.
+  if (!renamed && options.renames?.answered(file.path) && change.description.endsWith(LANGUAGE_SERVER_DONE)) return landUnchanged(session, options, file);
   if (renamed && options.renames && !options.renames.needsModel(change, renamed, session.plan?.symbolRenames ?? [])) {
     return landLanguageServerRename(session, file, renamed);
   }
@@ -485,6 +488,23 @@ async function landMove(session: RefactorSession, options: RunOptions, file: Fil
   // Where it could not (see its notes), the move stands as it is, claimed by nobody.
   const by = options.renames ? { performedBy: options.renames.answered(source) ? ('language-server' as const) : undefined } : {};
   session.updateFile(file, { status: 'proposed', original: text, proposed: text, diff: diffFor(file, text, text), summary: 'moved', error: undefined, timings: { ...file.timings, finishedAt }, ...by });
+  return 'ok';
+}
+
+/** The file as it is now, as its own proposal: nothing to change (an empty diff applies as nothing). */
+async function landUnchanged(session: RefactorSession, options: RunOptions, file: FileChangeState): Promise<'ok' | 'failed'> {
+  let text: string | undefined;
+  try {
+    text = await options.workspace.readText(file.path);
+  } catch (error) {
+    session.updateFile(file, { status: 'failed', error: `cannot read the file: ${describeError(error)}` });
+    return 'failed';
+  }
+  if (text === undefined) {
+    session.updateFile(file, { status: 'failed', error: 'the file no longer exists' });
+    return 'failed';
+  }
+  session.updateFile(file, { status: 'proposed', original: text, proposed: text, diff: '', summary: 'the rename no longer reaches this file; nothing to change', error: undefined, performedBy: 'language-server', timings: { ...file.timings, finishedAt: Date.now() } });
   return 'ok';
 }
 
