@@ -274,7 +274,7 @@ describe('language-server specialists (core, TypeScript language service)', func
       assert.equal(moved?.status, 'cancelled');
     });
 
-    it('a moved file whose import updates the server can no longer give is proposed as it is, not claimed by the language server, and the review says why', async () => {
+    it('a moved file of a folder that no longer moves whole is moved again with its imports right: each move asked after the one before', async () => {
       await fs.mkdir(path.join(root, 'src/util'), { recursive: true });
       await fs.writeFile(path.join(root, 'src/util/format.ts'), 'export const format = (s: string): string => s.trim();\n');
       const pad = "import { format } from './format';\nimport { UserStore } from '../userStore';\n\nexport const pad = (s: UserStore): string => format(s.get('a') ?? '').padEnd(4);\n";
@@ -282,16 +282,19 @@ describe('language-server specialists (core, TypeScript language service)', func
       const session = await run('Move src/util into src/lib', { ...plan([]), fileMoves: [{ from: 'src/util', to: 'src/lib/util' }] });
       const moved = session.files.find((f) => f.path === 'src/lib/util/pad.ts');
       assert.equal(moved?.performedBy, 'language-server');
-      // Since the run, a file joined the folder: the two moves are no longer the whole folder, and asked
-      // one by one, the server's answers for pad.ts collide (it imports the other moved file).
+      // Since the run, a file joined the folder: the two moves are no longer the whole folder and are
+      // asked one by one. Asked both of the tree on disk, the answers for pad.ts collided (it imports
+      // the other moved file); asked in turn, the second sees the first done.
       await fs.writeFile(path.join(root, 'src/util/extra.ts'), 'export const extra = 1;\n');
       const edited = pad.replace('\nexport', '\n// Pads a name.\nexport');
       await fs.writeFile(path.join(root, 'src/util/pad.ts'), edited);
+      const before = workerRequests(server).length;
       await rerun(session, moved?.id ?? '');
       assert.equal(moved?.status, 'proposed', moved?.error);
-      assert.equal(moved?.proposed, edited);
-      assert.equal(moved?.performedBy, undefined);
-      assert.match(session.languageServerNotes.map((n) => n.message).join('\n'), /src\/util\/pad\.ts: the language server's edits conflict/);
+      assert.equal(moved?.proposed, edited.replace("'../userStore'", "'../../userStore'"));
+      assert.equal(moved?.performedBy, 'language-server');
+      assert.equal(workerRequests(server).length, before, 'no model call');
+      assert.doesNotMatch(session.languageServerNotes.map((n) => n.message).join('\n'), /conflict/);
     });
 
     it('a moved file is moved again, with the import updates inside it, and no model call', async () => {
@@ -371,6 +374,25 @@ describe('language-server specialists (core, TypeScript language service)', func
 
     it('named as a folder: each file in it moves, and the language server updates imports for the folder as a whole', async () => {
       expectFolderMoved(await run('Move src/util into src/lib', { ...plan([]), fileMoves: [{ from: 'src/util', to: 'src/lib/util' }] }));
+    });
+
+    it('two files that import each other, moved to different folders: the second move is asked after the first, so the import between them is right', async () => {
+      const moves = [
+        { from: 'src/util/format.ts', to: 'src/text/format.ts' },
+        { from: 'src/util/pad.ts', to: 'src/lib/deep/pad.ts' },
+      ];
+      const session = await run('Move format.ts to src/text and pad.ts to src/lib/deep', { ...plan([]), fileMoves: moves });
+      const byPath = new Map(session.files.map((f) => [f.path, f]));
+      // Asked of the tree on disk, the two answers rewrite pad's './format' as '../text/format' (pad
+      // stays) and as '../../util/format' (format stays), and collide. Neither is right.
+      assert.equal(byPath.get('src/lib/deep/pad.ts')?.proposed, util['src/util/pad.ts']?.replace("'./format'", "'../../text/format'").replace("'../userStore'", "'../../userStore'"));
+      assert.equal(byPath.get('src/util/deep/shout.ts')?.proposed, util['src/util/deep/shout.ts']?.replace("'../format'", "'../../text/format'"));
+      assert.equal(byPath.get('src/report.ts')?.proposed, util['src/report.ts']?.replace("'./util/pad'", "'./lib/deep/pad'"));
+      assert.equal(byPath.get('src/text/format.ts')?.proposed, util['src/util/format.ts']);
+      assert.ok([...byPath.values()].every((f) => f.performedBy === 'language-server' || f.moveOnly === true), session.files.map((f) => `${f.path} ${f.performedBy}`).join(', '));
+      assert.equal(workerRequests(server).length, 0, 'no model call');
+      assert.doesNotMatch(session.languageServerNotes.map((n) => n.message).join('\n'), /conflict/);
+      assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
     });
 
     it('listed file by file by the planner: the same exact result, not two answers colliding in the imports between them', async () => {

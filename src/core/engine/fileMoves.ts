@@ -39,11 +39,10 @@ export interface FolderMove extends FileMove {
 }
 
 /**
- * Splits a plan's moves into whole folders and single files. A language server asked about each file
- * of a moved folder on its own rewrites imports between those files as if the other stayed behind (and
- * two such answers collide in the same import); asked about the folder, it leaves those imports alone
- * and updates the rest. A folder counts only when every listed file in it moves, by the same
- * translation, and at least two do.
+ * Splits a plan's moves into whole folders and single files, so the language server is asked once per
+ * folder rather than once per file (each asked after the ones before it, on the tree they leave). A
+ * folder counts only when every listed file in it moves, by the same translation, and at least two do:
+ * asked about a folder, TypeScript moves every file under it.
  */
 export function groupFolderMoves(moves: readonly FileMove[], listed: ReadonlySet<string>): { folders: FolderMove[]; files: FileMove[] } {
   const candidates = new Map<string, FolderMove>();

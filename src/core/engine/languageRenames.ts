@@ -192,6 +192,37 @@ export class LanguageServerRenames {
       const places = answer.value.reduce((sum, file) => sum + file.edits.length, 0);
       notes.push({ level: 'info', message: `Renamed ${rename.from} → ${rename.to} with the ${answer.source}: ${places} place${places === 1 ? '' : 's'} in ${answer.value.length} file${answer.value.length === 1 ? '' : 's'}, no model tokens.` });
     }
+    // The renames all read the same files, so their edits merge by offset. The moves come after them,
+    // one at a time, each asked of the tree the answers before it leave.
+    let merged: FileEdits[];
+    try {
+      merged = mergeFileEdits(answers);
+    } catch (error) {
+      notes.push({ level: 'warn', message: `The language server's renames could not be combined (${error instanceof Error ? error.message : String(error)}); model workers do them.` });
+      return;
+    }
+    /** By path on disk: the text the server first read, the text after every answer so far, and how many places changed. */
+    const tree = new Map<string, { before: string; text: string; places: number }>();
+    /** Files whose edits conflict: none of the server's edits is applied there, from any answer. */
+    const conflicted = new Set<string>();
+    const conflict = (path: string, error: unknown): void => {
+      conflicted.add(path);
+      this.unanswered.add(path);
+      notes.push({
+        level: 'warn',
+        message: `${path}: the language server's edits conflict (${error instanceof Error ? error.message : String(error)}), so none is applied there; a planned change still runs, and the compile check shows what points at an old path or name.`,
+      });
+    };
+    for (const file of merged) {
+      try {
+        tree.set(file.path, { before: file.before, text: applyOffsetEdits(file.before, file.edits), places: file.edits.length });
+      } catch (error) {
+        conflict(file.path, error);
+      }
+    }
+    /** Moved so far: path on disk → new path, and back. */
+    const movedTo = new Map<string, string>();
+    const movedFrom = new Map<string, string>();
     const listed = new Set((await this.workspace.listFiles(this.signal)).map((entry) => entry.path));
     const grouped = groupFolderMoves(moves, listed);
     const questions = [...grouped.folders.map((folder) => ({ ...folder, folder: true })), ...grouped.files.map((move) => ({ ...move, files: [move], folder: false }))];
@@ -200,15 +231,22 @@ export class LanguageServerRenames {
       if (!move) continue;
       const files = move.files;
       const what = move.folder ? `the folder ${move.from} → ${move.to} (${files.length} files)` : `${move.from} → ${move.to}`;
+      const staged: Record<string, string | null> = {};
+      for (const [path, file] of tree) staged[movedTo.get(path) ?? path] = file.text;
+      for (const [path, to] of movedTo) {
+        staged[path] = null;
+        // A moved file no answer changed is staged as on disk, as TypeScript reads it (no byte-order mark).
+        staged[to] ??= tree.get(path)?.text ?? (await this.workspace.readText(path).then((text) => text?.replace(/^\uFEFF/, '') ?? null, () => null));
+      }
       let answer;
       try {
-        answer = await this.tools.renameFile(move.from, move.to, this.signal);
+        answer = await this.tools.renameFile(move.from, move.to, this.signal, staged);
       } catch (error) {
         if (this.signal.aborted) return;
         answer = { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
       }
       if (!answer.ok && move.folder) {
-        // Asked file by file instead: exact for every import but those between the moved files.
+        // Asked file by file instead, each after the ones before it.
         notes.push({ level: 'info', message: `The language server was asked about the files of ${what} one by one: ${answer.reason}.` });
         questions.push(...files.map((file) => ({ ...file, files: [file], folder: false })));
         continue;
@@ -219,52 +257,51 @@ export class LanguageServerRenames {
         continue;
       }
       this.source = answer.source;
-      answers.push(answer.value);
       const moved = new Set(files.map((file) => file.from));
-      for (const file of answer.value) movedBy.set(file.path, [...(movedBy.get(file.path) ?? []), { from: move.from, to: move.to }]);
-      const importers = answer.value.filter((file) => !moved.has(file.path)).length;
-      const movedEdited = answer.value.filter((file) => moved.has(file.path)).length;
+      let importers = 0;
+      let movedEdited = 0;
+      for (const file of answer.value) {
+        const path = movedFrom.get(file.path) ?? file.path;
+        if (conflicted.has(path)) continue;
+        const known = tree.get(path);
+        try {
+          // The server read the tree this computation staged; anything else is a file changed meanwhile.
+          if (known && known.text !== file.before) throw new Error('the file changed between two of its answers');
+          tree.set(path, { before: known?.before ?? file.before, text: applyOffsetEdits(file.before, file.edits), places: (known?.places ?? 0) + file.edits.length });
+        } catch (error) {
+          tree.delete(path);
+          conflict(path, error);
+          continue;
+        }
+        movedBy.set(path, [...(movedBy.get(path) ?? []), { from: move.from, to: move.to }]);
+        if (moved.has(path)) movedEdited++;
+        else importers++;
+      }
+      for (const file of files) {
+        movedTo.set(file.from, file.to);
+        movedFrom.set(file.to, file.from);
+      }
       const movedPart = movedEdited === 0 ? '' : files.length === 1 ? ' and the moved file' : ` and ${movedEdited} of the moved files`;
       notes.push({ level: 'info', message: `Moved ${what}: the ${answer.source} updates the imports in ${importers} file${importers === 1 ? '' : 's'}${movedPart}, no model tokens.` });
-    }
-    let merged: FileEdits[];
-    try {
-      merged = mergeFileEdits(answers);
-    } catch (error) {
-      notes.push({ level: 'warn', message: `The language server's renames could not be combined (${error instanceof Error ? error.message : String(error)}); model workers do them.` });
-      return;
     }
     // A newer plan started over meanwhile: this computation's results are for a plan that is gone.
     if (generation !== this.generation) return;
     const leftAlone: string[] = [];
-    for (const file of merged) {
+    for (const [path, file] of tree) {
       // A server knows files the planner may not change (gitignored output, secrets, files too big to
       // list): they are left as they are, said once, and the compile check shows what that leaves.
-      const checked = checkRelativePath(file.path);
-      if (!checked.ok || isSecretPath(file.path) || !listed.has(file.path)) {
-        leftAlone.push(file.path);
+      const checked = checkRelativePath(path);
+      if (!checked.ok || isSecretPath(path) || !listed.has(path)) {
+        leftAlone.push(path);
         continue;
       }
       // TypeScript reads files without their byte-order mark; the proposal keeps the file's own bytes.
-      const onDisk = await this.workspace.readText(file.path).catch(() => undefined);
-      if (onDisk !== undefined && onDisk === `\uFEFF${file.before}`) {
-        file.before = onDisk;
-        file.edits = file.edits.map((e) => ({ ...e, start: e.start + 1, end: e.end + 1 }));
-      }
-      let after: string;
-      try {
-        after = applyOffsetEdits(file.before, file.edits);
-      } catch (error) {
-        // Two moves of files that import each other each rewrite the same import, differently.
-        this.unanswered.add(file.path);
-        notes.push({
-          level: 'warn',
-          message: `${file.path}: the language server's edits conflict (${error instanceof Error ? error.message : String(error)}), so none is applied there; a planned change still runs, and the compile check shows what points at an old path or name. Files that import each other are best moved together, as a folder, or in separate runs.`,
-        });
-        continue;
-      }
-      if (after === file.before) continue;
-      this.files.set(file.path, { path: file.path, before: file.before, after, diff: unifiedDiff(file.path, file.before, after), renames: touched.get(file.path) ?? [], moves: movedBy.get(file.path) ?? [], places: file.edits.length });
+      const onDisk = await this.workspace.readText(path).catch(() => undefined);
+      const bom = onDisk !== undefined && onDisk === `\uFEFF${file.before}` ? '\uFEFF' : '';
+      const before = bom + file.before;
+      const after = bom + file.text;
+      if (after === before) continue;
+      this.files.set(path, { path, before, after, diff: unifiedDiff(path, before, after), renames: touched.get(path) ?? [], moves: movedBy.get(path) ?? [], places: file.places });
     }
     if (leftAlone.length > 0) {
       const shown = leftAlone.slice(0, 5).join(', ') + (leftAlone.length > 5 ? `, +${leftAlone.length - 5} more` : '');

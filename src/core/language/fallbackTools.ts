@@ -16,7 +16,7 @@ export function withFallback(primary: LanguageTools, fallback: LanguageTools | u
       return [...first.filter((s) => known.has(s.name)), ...more];
     },
     renameSymbol: (from, to, signal) => either((tools) => tools.renameSymbol(from, to, signal)),
-    renameFile: (from, to, signal) => either((tools) => tools.renameFile(from, to, signal)),
+    renameFile: (from, to, signal, tree) => either((tools) => tools.renameFile(from, to, signal, tree)),
   };
 
   async function either(ask: (tools: LanguageTools) => Promise<LanguageAnswer<FileEdits[]>>): Promise<LanguageAnswer<FileEdits[]>> {

@@ -34,6 +34,12 @@ export interface SymbolReferences {
   files: { path: string; count: number }[];
 }
 
+/**
+ * The tree as earlier moves of the same refactor leave it: workspace-relative path → text, null where a
+ * file moved away. Paths it does not name are as on disk.
+ */
+export type TreeOverlay = Readonly<Record<string, string | null>>;
+
 export type LanguageAnswer<T> = { ok: true; value: T; source: string } | { ok: false; reason: string };
 
 export interface LanguageTools {
@@ -47,8 +53,13 @@ export interface LanguageTools {
    * place, or the server cannot rename it.
    */
   renameSymbol(from: string, to: string, signal: AbortSignal): Promise<LanguageAnswer<FileEdits[]>>;
-  /** The import updates of moving the file `from` to `to` (both workspace-relative), the moved file's own included. */
-  renameFile(from: string, to: string, signal: AbortSignal): Promise<LanguageAnswer<FileEdits[]>>;
+  /**
+   * The import updates of moving the file or folder `from` to `to` (both workspace-relative), the moved
+   * file's own included. Asked of the tree as `tree` leaves it (earlier moves, so that imports between
+   * two moved files point from the one's new place to the other's): the answer names files by their
+   * path in that tree, and each `before` is that tree's text.
+   */
+  renameFile(from: string, to: string, signal: AbortSignal, tree?: TreeOverlay): Promise<LanguageAnswer<FileEdits[]>>;
 }
 
 /** Applies offset edits (in any order, none overlapping) to `text`. Throws on overlap or out of range. */

@@ -4,7 +4,7 @@
 // past its budget is given up rather than waited on, and the engine falls back to the models.
 import type { CompileChecker } from '../verify/compileCheck/compileChecker';
 import type { NavigationAnswer, NavigationQuestion } from '../verify/compileCheck/workerMessages';
-import type { FileEdits, LanguageAnswer, LanguageTools, SymbolReferences } from './languageTools';
+import type { FileEdits, LanguageAnswer, LanguageTools, SymbolReferences, TreeOverlay } from './languageTools';
 
 export class TypeScriptLanguageTools implements LanguageTools {
   readonly label = 'TypeScript language service';
@@ -26,8 +26,8 @@ export class TypeScriptLanguageTools implements LanguageTools {
     return this.edits({ kind: 'rename-symbol', from, to, paths: [...this.paths] }, signal);
   }
 
-  renameFile(from: string, to: string, signal: AbortSignal): Promise<LanguageAnswer<FileEdits[]>> {
-    return this.edits({ kind: 'rename-file', from, to, paths: [...this.paths] }, signal);
+  renameFile(from: string, to: string, signal: AbortSignal, tree: TreeOverlay = {}): Promise<LanguageAnswer<FileEdits[]>> {
+    return this.edits({ kind: 'rename-file', from, to, paths: [...this.paths], tree: { ...tree } }, signal);
   }
 
   private async edits(question: NavigationQuestion, signal: AbortSignal): Promise<LanguageAnswer<FileEdits[]>> {

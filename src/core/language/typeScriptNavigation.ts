@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import type * as TS from 'typescript';
 import type { TypeScriptModule } from '../verify/compileCheck/loadTypeScript';
 import { isScriptPath } from '../verify/compileCheck/proposedTree';
-import { normalize, type Project, type ProjectSet } from '../verify/compileCheck/tsProjects';
-import type { FileEdits, LanguageAnswer, SymbolReferences } from './languageTools';
+import { normalize, type OverlayService, type Project, type ProjectSet } from '../verify/compileCheck/tsProjects';
+import type { FileEdits, LanguageAnswer, SymbolReferences, TreeOverlay } from './languageTools';
 
 interface Declaration {
   /**
@@ -112,13 +112,19 @@ export class TypeScriptNavigation {
     return { ok: true, value: [...byFile.values()], source: this.label() };
   }
 
-  renameFile(from: string, to: string, paths: readonly string[]): LanguageAnswer<FileEdits[]> {
+  renameFile(from: string, to: string, paths: readonly string[], tree: TreeOverlay = {}): LanguageAnswer<FileEdits[]> {
     const oldFile = this.absolute(from);
+    // Earlier moves of the same refactor are staged in memory: moved files at their new paths, importers
+    // already rewritten, so an import between two moved files is made to point new place to new place.
+    const staged = Object.keys(tree).length > 0;
+    const service = (project: Project): OverlayService => (staged ? project.staged : project.baseline);
+    const movedAway = new Set(Object.keys(tree).filter((file) => tree[file] === null));
+    const exists = (file: string): boolean => (file in tree ? tree[file] !== null : this.ts.sys.fileExists(this.absolute(file)));
     // A folder is asked about as a whole (TypeScript maps every path under it); its project is that of
     // the first script in it.
-    const isFolder = !this.ts.sys.fileExists(oldFile) && this.ts.sys.directoryExists(oldFile);
-    const owner = isFolder ? paths.find((file) => file.startsWith(`${from}/`) && isScriptPath(file)) : from;
-    if (owner === undefined || !this.ts.sys.fileExists(this.absolute(owner))) return { ok: false, reason: `${from} does not exist${isFolder ? ' as a folder with scripts' : ''}` };
+    const isFolder = !exists(from) && this.ts.sys.directoryExists(oldFile);
+    const owner = isFolder ? paths.find((file) => file.startsWith(`${from}/`) && isScriptPath(file) && !movedAway.has(file)) : from;
+    if (owner === undefined || !exists(owner)) return { ok: false, reason: `${from} does not exist${isFolder ? ' as a folder with scripts' : ''}` };
     if (isFolder) {
       // TypeScript maps every path under the folder; a file the workspace does not list (ignored,
       // secret, too big) is not moved, so imports of it must not follow the folder.
@@ -127,25 +133,41 @@ export class TypeScriptNavigation {
       if (behind.length > 0) return { ok: false, reason: `${from} also holds ${behind.slice(0, 3).join(', ')}${behind.length > 3 ? ` and ${behind.length - 3} more` : ''}, which the refactor does not list (ignored, secret or too big) and leaves where it is` };
     }
     this.load(paths);
+    if (staged) this.stage(tree);
     const probe = this.absolute(owner);
     const first = this.projects.ownerOf(probe, false);
     // Importers may live in another project: tests outside the tsconfig's `include` form an inferred
     // project whose program reaches the moved file through their imports. Each file takes the edits of
     // the first project that has any for it (the moved file's own are the same in every project).
-    const projects = [first, ...this.projects.all().filter((project) => project !== first && project.baseline.ls.getProgram()?.getSourceFile(probe) !== undefined)];
+    const projects = [first, ...this.projects.all().filter((project) => project !== first && service(project).ls.getProgram()?.getSourceFile(probe) !== undefined)];
     const byFile = new Map<string, FileEdits>();
     for (const project of projects) {
-      for (const change of project.baseline.ls.getEditsForFileRename(oldFile, this.absolute(to), {}, { allowTextChangesInNewFiles: true })) {
+      for (const change of service(project).ls.getEditsForFileRename(oldFile, this.absolute(to), {}, { allowTextChangesInNewFiles: true })) {
         const relative = this.relative(change.fileName);
         if (relative === undefined || change.textChanges.length === 0 || byFile.has(relative)) continue;
         byFile.set(relative, {
           path: relative,
-          before: project.baseline.readFile(normalize(change.fileName)) ?? '',
+          before: service(project).readFile(normalize(change.fileName)) ?? '',
           edits: change.textChanges.map((c) => ({ start: c.span.start, end: c.span.start + c.span.length, newText: c.newText })),
         });
       }
     }
     return { ok: true, value: [...byFile.values()], source: this.label() };
+  }
+
+  /**
+   * Puts the tree of earlier moves into every project's staged service. The files moves created join the
+   * roots of each project a moved-away file was a root of (the old paths no longer exist there).
+   */
+  private stage(tree: TreeOverlay): void {
+    const overlay = new Map<string, string | null>();
+    for (const [file, text] of Object.entries(tree)) overlay.set(this.absolute(file), text);
+    const arrived = [...overlay].filter(([file, text]) => text !== null && !this.ts.sys.fileExists(file)).map(([file]) => file);
+    const left = [...overlay].filter(([, text]) => text === null).map(([file]) => file);
+    for (const project of this.projects.all()) {
+      const roots = left.some((file) => project.rootNames.has(file)) ? arrived.filter(isScriptPath) : [];
+      project.staged.setOverlay(overlay, roots);
+    }
   }
 
   private label(): string {

@@ -68,6 +68,6 @@ function navigate(navigation: TypeScriptNavigation, question: NavigationQuestion
     case 'rename-symbol':
       return navigation.renameSymbol(question.from, question.to, question.paths);
     case 'rename-file':
-      return navigation.renameFile(question.from, question.to, question.paths);
+      return navigation.renameFile(question.from, question.to, question.paths, question.tree);
   }
 }

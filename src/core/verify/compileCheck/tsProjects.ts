@@ -1,6 +1,7 @@
-// The TypeScript projects a check needs, each as two language services over one shared document
-// registry: `baseline` sees the tree as read, `proposal` sees the proposed text from memory (an
-// overlay) and everything else from disk. Files nobody changed are parsed once and shared by both.
+// The TypeScript projects a check needs, each as language services over one shared document registry:
+// `baseline` sees the tree as read, `proposal` sees the proposed text from memory (an overlay) and
+// everything else from disk, `staged` does the same for the language server's questions about moves.
+// Files nobody changed are parsed once and shared by all.
 // Which project owns a file: the nearest tsconfig.json/jsconfig.json (inside the workspace) whose
 // files or references cover it; otherwise an inferred project with default options.
 import * as path from 'node:path';
@@ -115,6 +116,11 @@ export interface Project {
   rootNames: Set<string>;
   baseline: OverlayService;
   proposal: OverlayService;
+  /**
+   * The tree between two moves of one refactor (the language server is asked about each move after the
+   * ones before it). Its own service, so the compile check's proposal keeps its incremental state.
+   */
+  staged: OverlayService;
   /** Built once from the baseline program: module → the files that import it (and whether they re-export it). */
   importers?: Map<string, { file: string; reExport: boolean }[]>;
 }
@@ -214,6 +220,7 @@ export class ProjectSet {
       project.rootNames.add(file);
       project.baseline.touch();
       project.proposal.touch();
+      project.staged.touch();
     }
     return project;
   }
@@ -222,6 +229,7 @@ export class ProjectSet {
     const project = { key, configured, dir, options, rootNames: new Set(rootNames) } as Project;
     project.baseline = new OverlayService(this.ts, project, this.registry, 'b');
     project.proposal = new OverlayService(this.ts, project, this.registry, 'p');
+    project.staged = new OverlayService(this.ts, project, this.registry, 's');
     return project;
   }
 

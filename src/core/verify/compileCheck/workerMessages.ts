@@ -7,7 +7,7 @@ import type { FileEdits, LanguageAnswer, SymbolReferences } from '../../language
 export type NavigationQuestion =
   | { kind: 'references'; names: string[]; paths: string[] }
   | { kind: 'rename-symbol'; from: string; to: string; paths: string[] }
-  | { kind: 'rename-file'; from: string; to: string; paths: string[] };
+  | { kind: 'rename-file'; from: string; to: string; paths: string[]; tree: Record<string, string | null> };
 
 export type NavigationAnswer = SymbolReferences[] | LanguageAnswer<FileEdits[]>;
 
