@@ -43,7 +43,7 @@ describe('language-server specialists (core, TypeScript language service)', func
     await removeWorkspace(root);
   });
 
-  async function run(request: string, planned: Plan, settings: Partial<EngineSettings> = {}, worker?: (file: string, request: RecordedRequest) => string): Promise<RefactorSession> {
+  async function run(request: string, planned: Plan, settings: Partial<EngineSettings> = {}, worker?: (file: string, request: RecordedRequest) => string, logs: string[] = []): Promise<RefactorSession> {
     server.setScript(script(planned, worker));
     const { session, done } = startRefactor({
       request,
@@ -52,6 +52,9 @@ describe('language-server specialists (core, TypeScript language service)', func
       settings: { ...DEFAULT_ENGINE_SETTINGS, revisionRounds: 0, ...settings },
       signal: new AbortController().signal,
       checkRoot: root,
+    });
+    session.onEvent((event) => {
+      if (event.type === 'log') logs.push(event.message);
     });
     await done;
     assert.equal(session.stage, 'done', session.error);
@@ -356,9 +359,14 @@ describe('language-server specialists (core, TypeScript language service)', func
       assert.equal(byPath.get('src/report.ts'), util['src/report.ts']?.replace("'./util/pad'", "'./lib/util/pad'").replace("'./util/deep/shout'", "'./lib/util/deep/shout'"));
     });
 
-    it('with a streamed plan that has a change of its own, the move is said once', async () => {
-      const session = await run('Move src/util into src/lib and say so in the README', { ...plan([change('c1', 'README.md', 'Mention src/lib/util.')]), fileMoves: [{ from: 'src/util', to: 'src/lib/util' }] }, {}, (file) => `${store[file] ?? ''}\nSee src/lib/util.\n`);
-      assert.equal(session.languageServerNotes.filter((n) => /^Moved /.test(n.message)).length, 1, session.languageServerNotes.map((n) => n.message).join('\n'));
+    it('with a streamed plan that has a change of its own, the move is computed and said once: the validated plan listing its files is the same move', async () => {
+      const logs: string[] = [];
+      const session = await run('Move src/util into src/lib and say so in the README', { ...plan([change('c1', 'README.md', 'Mention src/lib/util.')]), fileMoves: [{ from: 'src/util', to: 'src/lib/util' }] }, {}, (file) => `${store[file] ?? ''}\nSee src/lib/util.\n`, logs);
+      assert.deepEqual(session.languageServerNotes.filter((n) => /^Moved /.test(n.message)).map((n) => n.message.replace(/TypeScript \S+/, 'TypeScript')), ['Moved the folder src/util → src/lib/util (3 files): the TypeScript language service updates the imports in 1 file and 1 of the moved files, no model tokens.']);
+      assert.deepEqual(logs.filter((line) => /computes them again/.test(line)), []);
+      const byPath = new Map(session.files.map((f) => [f.path, f.proposed]));
+      assert.equal(byPath.get('src/lib/util/pad.ts'), util['src/util/pad.ts']?.replace("'../userStore'", "'../../userStore'"));
+      assert.equal(byPath.get('src/report.ts'), util['src/report.ts']?.replace("'./util/pad'", "'./lib/util/pad'").replace("'./util/deep/shout'", "'./lib/util/deep/shout'"));
     });
 
     it('is asked about as a folder only when every listed file in it moves the same way', () => {

@@ -41,6 +41,9 @@ export class LanguageServerRenames {
   private key: string | undefined;
   private generation = 0;
   private source = '';
+  /** What the current computation was started with, and the workspace listing once it has read it. */
+  private computing: { renames: SymbolRename[]; moves: FileMove[] } | undefined;
+  private listed: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly tools: LanguageTools,
@@ -63,8 +66,14 @@ export class LanguageServerRenames {
     });
     const key = JSON.stringify([wanted, confined]);
     if (key === this.key) return;
+    // The validated plan lists a streamed folder move file by file: the same moves, computed already.
+    if (this.computing && JSON.stringify(wanted) === JSON.stringify(this.computing.renames) && this.listed && sameMoves(expandFolders(this.computing.moves, this.listed), confined)) {
+      this.key = key;
+      return;
+    }
     if (this.key !== undefined) this.session.log('info', 'The plan renames or moves otherwise than the plan as it streamed (or before its repair); the language server computes them again.');
     this.key = key;
+    this.computing = { renames: wanted, moves: confined };
     this.files = new Map();
     this.unanswered = new Set();
     const generation = ++this.generation;
@@ -224,7 +233,9 @@ export class LanguageServerRenames {
     const movedTo = new Map<string, string>();
     const movedFrom = new Map<string, string>();
     const listed = new Set((await this.workspace.listFiles(this.signal)).map((entry) => entry.path));
-    const grouped = groupFolderMoves(moves, listed);
+    if (generation === this.generation) this.listed = listed;
+    // A streamed plan may still name a folder; the files it moves are the listed ones in it.
+    const grouped = groupFolderMoves(expandFolders(moves, listed), listed);
     const questions = [...grouped.folders.map((folder) => ({ ...folder, folder: true })), ...grouped.files.map((move) => ({ ...move, files: [move], folder: false }))];
     for (let index = 0; index < questions.length; index++) {
       const move = questions[index];
@@ -313,6 +324,21 @@ export class LanguageServerRenames {
   get label(): string {
     return this.source || this.tools.label;
   }
+}
+
+/** Each move of a folder as the moves of the listed files in it (a folder moved into itself moves nothing). */
+function expandFolders(moves: readonly FileMove[], listed: ReadonlySet<string>): FileMove[] {
+  return moves.flatMap((move) => {
+    const inside = [...listed].filter((file) => file.startsWith(`${move.from}/`)).sort();
+    if (inside.length === 0) return [move];
+    if (move.to.startsWith(`${move.from}/`)) return [];
+    return inside.map((file) => ({ from: file, to: `${move.to}${file.slice(move.from.length)}` }));
+  });
+}
+
+function sameMoves(a: readonly FileMove[], b: readonly FileMove[]): boolean {
+  const key = (moves: readonly FileMove[]): string => JSON.stringify(moves.map((m) => [m.from, m.to]).sort());
+  return key(a) === key(b);
 }
 
 /** "rename UserStore → AccountRepository; imports of src/a.ts → src/lib/a.ts", for a file the server changed. */
