@@ -8,11 +8,12 @@ import * as path from 'node:path';
 import { createNodeWorkspace } from '../../src/node/nodeWorkspace';
 import { DEFAULT_ENGINE_SETTINGS, rerunFile, startRefactor, type EngineSettings } from '../../src/core/engine/orchestrator';
 import type { Plan, PlannedChange } from '../../src/core/schemas';
-import type { RefactorSession } from '../../src/core/engine/session';
+import { RefactorSession } from '../../src/core/engine/session';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../support/fakeOpenAIServer';
 import { change, json, makeWorkspace, noFindings, plan, provider, removeWorkspace, requestsFor, userText, workerFile, workerRequests } from './support/engineHarness';
 import { store } from './support/storeFixture';
-import { mentions } from '../../src/core/engine/languageRenames';
+import { LanguageServerRenames, mentions } from '../../src/core/engine/languageRenames';
+import type { LanguageTools, TreeOverlay } from '../../src/core/language/languageTools';
 import { groupFolderMoves } from '../../src/core/engine/fileMoves';
 
 const RENAME = [{ from: 'UserStore', to: 'AccountRepository' }];
@@ -403,10 +404,60 @@ describe('language-server specialists (core, TypeScript language service)', func
       assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
     });
 
+    it('a folder into which an earlier move brought files is asked about file by file, so those files do not follow it', async () => {
+      const files: Record<string, string> = {
+        'src/parts/u1.ts': "import { c1 } from '../core/c1';\n\nexport const u1 = c1 + 1;\n",
+        'src/parts/u2.ts': "import { u1 } from './u1';\n\nexport const u2 = u1 + 1;\n",
+        'src/parts/u3.ts': "import { u2 } from './u2';\n\nexport const u3 = u2 + 1;\n",
+        'src/core/c1.ts': 'export const c1 = 1;\n',
+        'src/core/c2.ts': "import { c1 } from './c1';\n\nexport const c2 = c1 + 2;\n",
+        'src/main.ts': "import { u3 } from './parts/u3';\nimport { c2 } from './core/c2';\n\nexport const total = u3 + c2;\n",
+      };
+      for (const [file, text] of Object.entries(files)) {
+        await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
+        await fs.writeFile(path.join(root, file), text);
+      }
+      // src/parts moves into src/core (asked first: the larger folder), then src/core's own files move on.
+      const moves = [
+        ...['u1', 'u2', 'u3'].map((name) => ({ from: `src/parts/${name}.ts`, to: `src/core/parts/${name}.ts` })),
+        ...['c1', 'c2'].map((name) => ({ from: `src/core/${name}.ts`, to: `src/lib/core/${name}.ts` })),
+      ];
+      const session = await run('Move src/parts into src/core, and src/core into src/lib', { ...plan([]), fileMoves: moves });
+      const byPath = new Map(session.files.map((f) => [f.path, f.proposed]));
+      // Asked as a folder, src/core would have carried the parts files along: main.ts would import
+      // '../lib/core/parts/u3' and u1 '../c1', neither of which exists.
+      assert.equal(byPath.get('src/main.ts'), files['src/main.ts']?.replace("'./parts/u3'", "'./core/parts/u3'").replace("'./core/c2'", "'./lib/core/c2'"));
+      assert.equal(byPath.get('src/core/parts/u1.ts'), files['src/parts/u1.ts']?.replace("'../core/c1'", "'../../lib/core/c1'"));
+      assert.equal(byPath.get('src/lib/core/c2.ts'), files['src/core/c2.ts']);
+      assert.match(session.languageServerNotes.map((n) => n.message).join('\n'), /asked about the files of the folder src\/core → src\/lib\/core \(2 files\) one by one: an earlier move brings src\/core\/parts\/u1\.ts, src\/core\/parts\/u2\.ts, src\/core\/parts\/u3\.ts into src\/core/);
+      assert.equal(session.compileCheck?.state, 'passed', session.compileCheck?.verdict);
+    });
+
     it('listed file by file by the planner: the same exact result, not two answers colliding in the imports between them', async () => {
       const moves = Object.keys(util).filter((file) => file.startsWith('src/util/')).map((file) => ({ from: file, to: file.replace('src/util/', 'src/lib/util/') }));
       expectFolderMoved(await run('Move src/util into src/lib', { ...plan([]), fileMoves: moves }));
     });
+  });
+
+  it('a move the server cannot compute is still made in the tree the next move is asked of', async () => {
+    const asked: TreeOverlay[] = [];
+    const tools: LanguageTools = {
+      label: 'test server',
+      references: () => Promise.resolve([]),
+      renameSymbol: () => Promise.resolve({ ok: false, reason: 'not asked' }),
+      renameFile: (from, _to, _signal, tree) => {
+        asked.push({ ...tree });
+        return Promise.resolve(from === 'src/userStore.ts' ? { ok: false, reason: 'it took too long' } : { ok: true, value: [], source: 'test server' });
+      },
+    };
+    const session = new RefactorSession('Move two files');
+    const renames = new LanguageServerRenames(tools, session, new AbortController().signal, createNodeWorkspace(root, { maxFileBytes: 1024 * 1024, extraExcludes: [] }));
+    renames.start([], [{ from: 'src/userStore.ts', to: 'src/store/userStore.ts' }, { from: 'src/register.ts', to: 'src/app/register.ts' }]);
+    await renames.ready;
+    assert.deepEqual(asked, [{}, { 'src/userStore.ts': null, 'src/store/userStore.ts': store['src/userStore.ts'] }]);
+    assert.equal(renames.answered('src/userStore.ts'), false);
+    assert.equal(renames.answered('src/register.ts'), true);
+    assert.match(session.languageServerNotes.map((n) => n.message).join('\n'), /could not update the imports of src\/userStore\.ts → src\/store\/userStore\.ts \(it took too long\)/);
   });
 
   it('a move with the language server off is still proposed, and the compile check names the importers it breaks', async () => {

@@ -214,9 +214,11 @@ export class LanguageServerRenames {
     const tree = new Map<string, { before: string; text: string; places: number }>();
     /** Files whose edits conflict: none of the server's edits is applied there, from any answer. */
     const conflicted = new Set<string>();
+    /** Said once this computation is known to be the current one (a superseded one must not mark the next one's files). */
+    const unanswered = new Set<string>();
     const conflict = (path: string, error: unknown): void => {
       conflicted.add(path);
-      this.unanswered.add(path);
+      unanswered.add(path);
       notes.push({
         level: 'warn',
         message: `${path}: the language server's edits conflict (${error instanceof Error ? error.message : String(error)}), so none is applied there; a planned change still runs, and the compile check shows what points at an old path or name.`,
@@ -264,7 +266,12 @@ export class LanguageServerRenames {
       }
       if (!answer.ok) {
         notes.push({ level: 'warn', message: `The language server could not update the imports of ${what} (${answer.reason}); the move is proposed as it is, and the compile check shows what still points at the old path.` });
-        for (const file of files) this.unanswered.add(file.from);
+        for (const file of files) {
+          unanswered.add(file.from);
+          // Still moved: later moves are asked of a tree where it is at its new place.
+          movedTo.set(file.from, file.to);
+          movedFrom.set(file.to, file.from);
+        }
         continue;
       }
       this.source = answer.source;
@@ -297,6 +304,7 @@ export class LanguageServerRenames {
     }
     // A newer plan started over meanwhile: this computation's results are for a plan that is gone.
     if (generation !== this.generation) return;
+    for (const path of unanswered) this.unanswered.add(path);
     const leftAlone: string[] = [];
     for (const [path, file] of tree) {
       // A server knows files the planner may not change (gitignored output, secrets, files too big to

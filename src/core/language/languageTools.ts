@@ -57,9 +57,10 @@ export interface LanguageTools {
    * The import updates of moving the file or folder `from` to `to` (both workspace-relative), the moved
    * file's own included. Asked of the tree as `tree` leaves it (earlier moves, so that imports between
    * two moved files point from the one's new place to the other's): the answer names files by their
-   * path in that tree, and each `before` is that tree's text.
+   * path in that tree, and each `before` is that tree's text. A server that cannot be asked of such a
+   * tree answers not ok.
    */
-  renameFile(from: string, to: string, signal: AbortSignal, tree?: TreeOverlay): Promise<LanguageAnswer<FileEdits[]>>;
+  renameFile(from: string, to: string, signal: AbortSignal, tree: TreeOverlay): Promise<LanguageAnswer<FileEdits[]>>;
 }
 
 /** Applies offset edits (in any order, none overlapping) to `text`. Throws on overlap or out of range. */

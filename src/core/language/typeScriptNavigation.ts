@@ -131,15 +131,19 @@ export class TypeScriptNavigation {
       const listed = new Set(paths);
       const behind = filesUnder(oldFile).map((file) => this.relative(file) ?? file).filter((file) => !listed.has(file));
       if (behind.length > 0) return { ok: false, reason: `${from} also holds ${behind.slice(0, 3).join(', ')}${behind.length > 3 ? ` and ${behind.length - 3} more` : ''}, which the refactor does not list (ignored, secret or too big) and leaves where it is` };
+      // Nor may files an earlier move brought into the folder follow it: they are not part of this move.
+      const arrived = Object.keys(tree).filter((file) => file.startsWith(`${from}/`) && tree[file] !== null && !this.ts.sys.fileExists(this.absolute(file)));
+      if (arrived.length > 0) return { ok: false, reason: `an earlier move brings ${arrived.slice(0, 3).join(', ')}${arrived.length > 3 ? ` and ${arrived.length - 3} more` : ''} into ${from}` };
     }
     this.load(paths);
-    if (staged) this.stage(tree);
     const probe = this.absolute(owner);
     const first = this.projects.ownerOf(probe, false);
     // Importers may live in another project: tests outside the tsconfig's `include` form an inferred
     // project whose program reaches the moved file through their imports. Each file takes the edits of
-    // the first project that has any for it (the moved file's own are the same in every project).
-    const projects = [first, ...this.projects.all().filter((project) => project !== first && service(project).ls.getProgram()?.getSourceFile(probe) !== undefined)];
+    // the first project that has any for it (the moved file's own are the same in every project). The
+    // file is where it was on disk, so the baseline programs (built already) say which projects have it.
+    const projects = [first, ...this.projects.all().filter((project) => project !== first && project.baseline.ls.getProgram()?.getSourceFile(probe) !== undefined)];
+    if (staged) this.stage(tree, projects);
     const byFile = new Map<string, FileEdits>();
     for (const project of projects) {
       for (const change of service(project).ls.getEditsForFileRename(oldFile, this.absolute(to), {}, { allowTextChangesInNewFiles: true })) {
@@ -156,15 +160,15 @@ export class TypeScriptNavigation {
   }
 
   /**
-   * Puts the tree of earlier moves into every project's staged service. The files moves created join the
-   * roots of each project a moved-away file was a root of (the old paths no longer exist there).
+   * Puts the tree of earlier moves into the staged service of each project asked. The files moves
+   * created join the roots of each project a moved-away file was a root of (their old paths are gone).
    */
-  private stage(tree: TreeOverlay): void {
+  private stage(tree: TreeOverlay, projects: readonly Project[]): void {
     const overlay = new Map<string, string | null>();
     for (const [file, text] of Object.entries(tree)) overlay.set(this.absolute(file), text);
     const arrived = [...overlay].filter(([file, text]) => text !== null && !this.ts.sys.fileExists(file)).map(([file]) => file);
     const left = [...overlay].filter(([, text]) => text === null).map(([file]) => file);
-    for (const project of this.projects.all()) {
+    for (const project of projects) {
       const roots = left.some((file) => project.rootNames.has(file)) ? arrived.filter(isScriptPath) : [];
       project.staged.setOverlay(overlay, roots);
     }
