@@ -29,7 +29,8 @@ export function replayScript(tasks: readonly LoadedTask[]): ReplyScript {
       case 'search_replace': {
         const prompt = request.messages.find((message) => message.role === 'user')?.content ?? '';
         const file = /^File: `([^`]+)`/m.exec(prompt)?.[1] ?? '';
-        const target = task.after.get(file);
+        // A moved file's worker is named the file at its current path; the reference has it at the new one.
+        const target = task.after.get(file) ?? task.after.get(destination(task, file) ?? '');
         if (target === undefined) return { status: 400, body: { error: { message: `the reference does not change ${file}` } } };
         if (request.schemaName === 'whole_file') return json({ content: target, summary: `reference solution of ${file}` });
         // Edits against the text the prompt shows: after the language server's rename it is not the original.
@@ -55,13 +56,35 @@ function shownContent(prompt: string, file: string, original: string | undefined
   return original !== undefined && !original.endsWith('\n') ? match[2].slice(0, -1) : match[2];
 }
 
+/** Where the task's moves take `path` (a moved file, or one inside a moved folder). */
+function destination(task: LoadedTask, path: string): string | undefined {
+  for (const move of task.fileMoves ?? []) {
+    if (path === move.from) return move.to;
+    if (path.startsWith(`${move.from}/`)) return `${move.to}${path.slice(move.from.length)}`;
+  }
+  return undefined;
+}
+
 function planFor(task: LoadedTask) {
   const { modified, created, deleted } = task.reference;
   // A moved file is the plan's move, not a create and a delete of its own.
   const moves = task.fileMoves ?? [];
   const moved = (path: string, side: 'from' | 'to'): boolean => moves.some((move) => path === move[side] || path.startsWith(`${move[side]}/`));
+  // A moved file whose content changes too (its own imports) is also a change, listed at its current
+  // path as a planner lists it; the engine makes it that move's card.
+  const origin = (path: string): string | undefined => {
+    for (const move of moves) {
+      if (path === move.to) return move.from;
+      if (path.startsWith(`${move.to}/`)) return `${move.from}${path.slice(move.to.length)}`;
+    }
+    return undefined;
+  };
+  const movedAndChanged = created.flatMap((path) => {
+    const from = origin(path);
+    return from !== undefined && task.after.get(path) !== task.before.get(from) ? [from] : [];
+  });
   const entries = [
-    ...modified.map((path) => ({ path, action: 'modify' as const })),
+    ...[...modified, ...movedAndChanged].map((path) => ({ path, action: 'modify' as const })),
     ...created.filter((path) => !moved(path, 'to')).map((path) => ({ path, action: 'create' as const })),
     ...deleted.filter((path) => !moved(path, 'from')).map((path) => ({ path, action: 'delete' as const })),
   ];

@@ -97,6 +97,17 @@ describe('evaluation set (replay model, real projects)', function () {
         assert.deepEqual(folder?.performedBy, { languageServer: 13, model: 4, both: 0 });
       },
     );
+    // Two modules that import each other, moved to different folders: each move is asked of the tree the
+    // other leaves, so the import between them is the language server's too.
+    const split = written.results.find((result) => result.task === 'redux-split-utils');
+    recordCase(
+      { area: 'Workspace', case: "Evaluation set: redux's isAction and isPlainObject (one imports the other) moved to two different folders", expected: "Both moves, isAction's import of isPlainObject and the 3 importers TypeScript resolves come from the language server; a model updates only the 2 alias imports in the tests.", fixed: 'asked both of the tree on disk, the two answers rewrote the import between them differently and collided; a model had to redo isAction' },
+      `by the language server ${split?.performedBy.languageServer ?? '?'}, by a model ${split?.performedBy.model ?? '?'}, both ${split?.performedBy.both ?? '?'}; ${split?.passed ? 'passed' : `failed: ${split?.why ?? 'missing'}`}`,
+      () => {
+        assert.ok(split?.passed, split?.why);
+        assert.deepEqual(split?.performedBy, { languageServer: 5, model: 2, both: 0 });
+      },
+    );
     const table = run.stdout.split('\n').filter((line) => line.startsWith('| '));
     assert.equal(table.length, tasks.length + 3, run.stdout);
     assert.match(table[0] ?? '', /^\| task \| result \| tests \| files proposed\/planned \| tokens \| wall time \|$/);
